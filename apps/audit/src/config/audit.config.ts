@@ -1,0 +1,13 @@
+import { type Config, eventDrivenServiceSchema, FAULT_POINTS_IN_PRODUCTION, loadConfig, refuseFaultPointsInProduction } from '@portcullis/config';
+import { z } from 'zod';
+
+export const auditConfigSchema = eventDrivenServiceSchema({ grpcPort: 50065, database: 'portcullis_audit' })
+  .extend({ AUDIT_CONSUMER_GROUP: z.string().min(1).default('portcullis-audit') })
+  .refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+
+export type AuditConfig = Config<typeof auditConfigSchema>;
+
+/** The only reader of process.env in this service. */
+export function loadAuditConfig(env: Readonly<Record<string, string | undefined>>): AuditConfig {
+  return loadConfig(auditConfigSchema, env);
+}

@@ -1,0 +1,13 @@
+import { type Config, eventDrivenServiceSchema, FAULT_POINTS_IN_PRODUCTION, loadConfig, refuseFaultPointsInProduction } from '@portcullis/config';
+
+export const factorsConfigSchema = eventDrivenServiceSchema({ grpcPort: 50062, database: 'portcullis_factors' }).refine(
+  refuseFaultPointsInProduction,
+  FAULT_POINTS_IN_PRODUCTION,
+);
+
+export type FactorsConfig = Config<typeof factorsConfigSchema>;
+
+/** The only reader of process.env in this service. */
+export function loadFactorsConfig(env: Readonly<Record<string, string | undefined>>): FactorsConfig {
+  return loadConfig(factorsConfigSchema, env);
+}

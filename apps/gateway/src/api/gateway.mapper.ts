@@ -1,0 +1,37 @@
+import { type gatewayV1, toTimestamp } from '@portcullis/contracts';
+import type { AuditEventPageView, AuditEventView, TenantView, UserView } from '../domain/model';
+
+/** Domain views → public messages. HTTP sends the same messages in proto3 JSON form. */
+export function toTenantMessage(t: TenantView): gatewayV1.Tenant {
+  return { id: t.id, name: t.name, status: t.status, createTime: toTimestamp(t.createdAt) };
+}
+
+export function toUserMessage(u: UserView): gatewayV1.User {
+  return {
+    id: u.id,
+    tenantId: u.tenantId,
+    externalId: u.externalId,
+    email: u.email,
+    phoneNumber: u.phoneNumber,
+    status: u.status,
+    createTime: toTimestamp(u.createdAt),
+  };
+}
+
+function toAuditEventMessage(e: AuditEventView): gatewayV1.AuditEvent {
+  return {
+    eventId: e.eventId,
+    tenantId: e.tenantId,
+    type: e.type,
+    userId: e.userId,
+    source: e.source,
+    occurTime: toTimestamp(e.occurredAt),
+    recordTime: toTimestamp(e.recordedAt),
+    dataJson: e.dataJson,
+    sequence: e.sequence,
+  };
+}
+
+export function toAuditPageMessage(page: AuditEventPageView): gatewayV1.ListAuditEventsResponse {
+  return { events: page.events.map(toAuditEventMessage), nextPageToken: page.nextPageToken };
+}

@@ -1,0 +1,34 @@
+/** What the gateway knows of the platform's records, independent of any wire format. */
+export interface TenantView {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'ACTIVE' | 'SUSPENDED';
+  readonly createdAt: Date;
+}
+
+export interface UserView {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly externalId: string;
+  readonly email: string;
+  readonly phoneNumber: string;
+  readonly status: 'ACTIVE' | 'LOCKED' | 'DISABLED';
+  readonly createdAt: Date;
+}
+
+export interface AuditEventView {
+  readonly eventId: string;
+  readonly tenantId: string;
+  readonly type: string;
+  readonly userId: string;
+  readonly source: string;
+  readonly occurredAt: Date;
+  readonly recordedAt: Date;
+  readonly dataJson: string;
+  readonly sequence: string;
+}
+
+export interface AuditEventPageView {
+  readonly events: readonly AuditEventView[];
+  readonly nextPageToken: string;
+}

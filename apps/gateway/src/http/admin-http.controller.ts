@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { gatewayV1 } from '@portcullis/contracts';
+import { parseOrThrow } from '@portcullis/errors';
+import { toAuditPageMessage, toTenantMessage } from '../api/gateway.mapper';
+import { createTenantSchema, listAuditEventsSchema } from '../api/gateway.schemas';
+import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';
+import { ListAuditEventsUseCase } from '../use-cases/list-audit-events/list-audit-events.use-case';
+
+@Controller('v1')
+export class AdminHttpController {
+  constructor(
+    private readonly auth: AdminAuthenticator,
+    private readonly createTenantUseCase: CreateTenantUseCase,
+    private readonly listAuditEventsUseCase: ListAuditEventsUseCase,
+  ) {}
+
+  @Post('tenants')
+  @HttpCode(201)
+  async createTenant(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+    this.auth.requireAdmin(authorization);
+    const tenant = await this.createTenantUseCase.execute(parseOrThrow(createTenantSchema.strict(), body));
+    return gatewayV1.CreateTenantResponse.toJSON({ tenant: toTenantMessage(tenant) });
+  }
+
+  @Get('audit/events')
+  async listAuditEvents(@Headers('authorization') authorization: string | undefined, @Query() query: unknown) {
+    this.auth.requireAdmin(authorization);
+    const page = await this.listAuditEventsUseCase.execute(parseOrThrow(listAuditEventsSchema.strict(), query));
+    return gatewayV1.ListAuditEventsResponse.toJSON(toAuditPageMessage(page));
+  }
+}

@@ -1,0 +1,6 @@
+import { configOrExit } from '@portcullis/config';
+import { startTelemetry } from '@portcullis/observability';
+import { loadGatewayConfig } from './config/gateway.config';
+
+const config = configOrExit('gateway', () => loadGatewayConfig(process.env));
+startTelemetry({ serviceName: 'gateway', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });

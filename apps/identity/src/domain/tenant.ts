@@ -1,0 +1,8 @@
+export type TenantStatus = 'ACTIVE' | 'SUSPENDED';
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+  readonly status: TenantStatus;
+  readonly createdAt: Date;
+}

@@ -1,0 +1,4 @@
+import { MessagingTables1764316800000 } from '@portcullis/messaging';
+import { IdentitySchema1764316800100 } from './1764316800100-identity-schema';
+
+export const IDENTITY_MIGRATIONS = [MessagingTables1764316800000, IdentitySchema1764316800100];

@@ -1,0 +1,107 @@
+/* Native local stack: `npm start` (up), `npm stop` (down), `npm run status`, `npm run migrate`. */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureKafka, localKafkaOptions, stopKafkaBroker } from './kafka';
+import { REPO_ROOT, stateDir } from './paths';
+import { ensurePostgres } from './postgres';
+import {
+  GATEWAY_HTTP_PORT,
+  grpcHealth,
+  nodeArgs,
+  runningPid,
+  SERVICE_PORTS,
+  SERVICES,
+  serviceEnv,
+  type StackEnv,
+  startService,
+  stopService,
+} from './services';
+
+const say = (message: string) => process.stdout.write(`portcullis-local: ${message}\n`);
+
+/** GATEWAY_ADMIN_TOKEN when set, else one generated once for this checkout. */
+function adminToken(): string {
+  const fromEnv = process.env['GATEWAY_ADMIN_TOKEN'];
+  if (fromEnv) return fromEnv;
+  const file = join(stateDir(), 'admin-token');
+  if (!existsSync(file)) {
+    mkdirSync(stateDir(), { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function infrastructure(): Promise<StackEnv> {
+  const pg = await ensurePostgres(process.env, say);
+  say(`PostgreSQL: ${pg.url.replace(/:[^:@/]+@/, ':***@')} (${pg.source})`);
+  const kafka = await ensureKafka(process.env, say);
+  say(`Kafka: ${kafka.brokers.join(',')} (${kafka.source})`);
+  return { databaseUrl: pg.url, kafkaBrokers: kafka.brokers, adminToken: adminToken() };
+}
+
+function migrate(stack: StackEnv): void {
+  for (const service of SERVICES.filter((s) => s !== 'gateway')) {
+    const result = spawnSync(process.execPath, nodeArgs(service, ['migrate']), {
+      cwd: REPO_ROOT,
+      env: serviceEnv(service, stack),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (result.status !== 0) throw new Error(`migrations of ${service} failed`);
+  }
+}
+
+async function up(): Promise<void> {
+  const started = Date.now();
+  const stack = await infrastructure();
+  migrate(stack);
+  for (const service of SERVICES) {
+    const pid = await startService(service, stack);
+    say(`${service.padEnd(8)} SERVING on 127.0.0.1:${SERVICE_PORTS[service]} (pid ${pid})`);
+  }
+  say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(`HTTP API: http://127.0.0.1:${GATEWAY_HTTP_PORT}   gRPC API: 127.0.0.1:${SERVICE_PORTS.gateway}`);
+  say(`admin token: stored in ${join(stateDir(), 'admin-token')} (or GATEWAY_ADMIN_TOKEN); try:`);
+  say(`  curl -s -XPOST localhost:${GATEWAY_HTTP_PORT}/v1/tenants -H "authorization: Bearer $(cat .local/admin-token)" -H 'content-type: application/json' -d '{"name":"Acme"}'`);
+  say(`logs: ${join(stateDir(), 'logs')}   stop: npm stop`);
+}
+
+async function down(): Promise<void> {
+  for (const service of [...SERVICES].reverse()) {
+    if (await stopService(service)) say(`${service} stopped`);
+  }
+  if (!process.env['KAFKA_BROKERS'] && (await stopKafkaBroker(localKafkaOptions().dir))) say('Kafka stopped');
+  say('PostgreSQL is left as it was (a system service)');
+}
+
+async function status(): Promise<void> {
+  for (const service of SERVICES) {
+    const health = await grpcHealth(SERVICE_PORTS[service]);
+    say(`${service.padEnd(8)} ${health.padEnd(12)} pid ${runningPid(service) ?? '-'}`);
+  }
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  up,
+  down,
+  status,
+  infra: async () => {
+    const stack = await infrastructure();
+    process.stdout.write(`DATABASE_URL=${stack.databaseUrl}\nKAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`);
+  },
+  migrate: async () => migrate(await infrastructure()),
+};
+
+const command = commands[process.argv[2] ?? 'up'];
+if (!command) {
+  process.stderr.write(`usage: portcullis-local ${Object.keys(commands).join('|')}\n`);
+  process.exit(2);
+}
+command().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`portcullis-local: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

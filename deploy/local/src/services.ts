@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { REPO_ROOT, stateDir } from './paths';
+import { sleep, waitFor } from './wait';
+
+export type ServiceName = 'identity' | 'factors' | 'delivery' | 'risk' | 'audit' | 'gateway';
+
+/** Ports of the native stack; docker-compose.yml uses the same ones. */
+export const SERVICE_PORTS: Record<ServiceName, number> = {
+  identity: 50061,
+  factors: 50062,
+  delivery: 50063,
+  risk: 50064,
+  audit: 50065,
+  gateway: 50051,
+};
+export const GATEWAY_HTTP_PORT = 8080;
+
+/** Start order: the gateway last, after the services it calls. */
+export const SERVICES: readonly ServiceName[] = ['identity', 'factors', 'delivery', 'risk', 'audit', 'gateway'];
+
+export interface StackEnv {
+  readonly databaseUrl: string;
+  readonly kafkaBrokers: string[];
+  readonly adminToken: string;
+}
+
+export function serviceEnv(service: ServiceName, stack: StackEnv, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    NODE_ENV: base['NODE_ENV'] ?? 'development',
+    GRPC_PORT: String(SERVICE_PORTS[service]),
+  };
+  if (service === 'gateway') {
+    env['HTTP_PORT'] = String(GATEWAY_HTTP_PORT);
+    env['IDENTITY_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.identity}`;
+    env['AUDIT_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.audit}`;
+    env['GATEWAY_ADMIN_TOKEN'] = stack.adminToken;
+  } else {
+    env['DATABASE_URL'] = stack.databaseUrl;
+    env['KAFKA_BROKERS'] = stack.kafkaBrokers.join(',');
+  }
+  return env;
+}
+
+export const mainOf = (service: ServiceName) => join(REPO_ROOT, 'apps', service, 'src', 'main.ts');
+
+/** node with the TypeScript loader, as every service runs (see docs/adr/0003-runtime.md). */
+export function nodeArgs(service: ServiceName, extra: string[] = []): string[] {
+  return ['--enable-source-maps', '-r', '@swc-node/register', mainOf(service), ...extra];
+}
+
+const pidFile = (service: ServiceName, env: NodeJS.ProcessEnv) => join(stateDir(env), 'run', `${service}.pid`);
+export const logFile = (service: ServiceName, env: NodeJS.ProcessEnv = process.env) => join(stateDir(env), 'logs', `${service}.log`);
+
+export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const file = pidFile(service, env);
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks grpc.health.v1 of a service; resolves SERVING, NOT_SERVING, … or UNREACHABLE. */
+export function grpcHealth(port: number, timeoutMs = 1000): Promise<string> {
+  const definition = grpc.loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
+    grpc: { health: { v1: { Health: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & {
+      check(req: object, opts: object, cb: (e: Error | null, r?: { status: string }) => void): void;
+    } } } };
+  };
+  const client = new definition.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.check({ service: '' }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+      client.close();
+      resolve(error ? 'UNREACHABLE' : (response?.status ?? 'UNKNOWN'));
+    });
+  });
+}
+
+export async function startService(service: ServiceName, stack: StackEnv, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const existing = runningPid(service, env);
+  if (existing && (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING') return existing;
+  mkdirSync(join(stateDir(env), 'run'), { recursive: true });
+  mkdirSync(join(stateDir(env), 'logs'), { recursive: true });
+  const out = openSync(logFile(service, env), 'a');
+  const child = spawn(process.execPath, nodeArgs(service), {
+    cwd: REPO_ROOT,
+    env: serviceEnv(service, stack, env),
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  writeFileSync(pidFile(service, env), String(child.pid));
+  await waitFor(`${service} to report SERVING (log: ${logFile(service, env)})`, async () => {
+    if (!runningPid(service, env)) throw new Error(`${service} exited; see ${logFile(service, env)}`);
+    return (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING';
+  }, 90_000, 300);
+  return child.pid!;
+}
+
+export async function stopService(service: ServiceName, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const pid = runningPid(service, env);
+  rmSync(pidFile(service, env), { force: true });
+  if (!pid) return false;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i += 1) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await sleep(100);
+  }
+  process.kill(pid, 'SIGKILL');
+  return true;
+}

@@ -1,0 +1,65 @@
+import { TOPICS, type Topic } from './topics';
+import * as identityEvents from './gen/portcullis/events/identity/v1/identity_events.pb';
+
+/** The generated codec of one event payload message. */
+export interface EventCodec<T> {
+  encode(message: T): { finish(): Uint8Array };
+  decode(input: Uint8Array): T;
+  toJSON(message: T): unknown;
+  fromJSON(object: unknown): T;
+}
+
+interface EventDefinition<T> {
+  readonly topic: Topic;
+  /** Fully qualified protobuf message name of the payload. */
+  readonly messageName: string;
+  readonly codec: EventCodec<T>;
+}
+
+function define<T>(topic: Topic, messageName: string, codec: EventCodec<T>): EventDefinition<T> {
+  return { topic, messageName, codec };
+}
+
+/**
+ * Every event type, `<aggregate>.<entity>.<past-verb>`, with its topic and payload codec.
+ * Adding an event means adding its message under proto/portcullis/events and one line here.
+ */
+export const EVENT_CATALOGUE = {
+  'identity.tenant.created': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.TenantCreated',
+    identityEvents.TenantCreated,
+  ),
+  'identity.user.created': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.UserCreated',
+    identityEvents.UserCreated,
+  ),
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+export type EventPayload<K extends EventType> =
+  (typeof EVENT_CATALOGUE)[K] extends EventDefinition<infer T> ? T : never;
+
+export function isEventType(value: string): value is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, value);
+}
+
+export function eventDefinition<K extends EventType>(type: K): EventDefinition<EventPayload<K>> {
+  return EVENT_CATALOGUE[type] as unknown as EventDefinition<EventPayload<K>>;
+}
+
+export function encodeEventPayload<K extends EventType>(type: K, payload: EventPayload<K>): Buffer {
+  return Buffer.from(eventDefinition(type).codec.encode(payload).finish());
+}
+
+export function decodeEventPayload<K extends EventType>(type: K, bytes: Uint8Array): EventPayload<K> {
+  return eventDefinition(type).codec.decode(bytes);
+}
+
+/** The payload in proto3 JSON form (what audit stores and analysts read). */
+export function eventPayloadToJson(type: EventType, bytes: Uint8Array): unknown {
+  const definition = eventDefinition(type);
+  return definition.codec.toJSON(definition.codec.decode(bytes));
+}

@@ -1,0 +1,37 @@
+/** Kafka topics: `portcullis.<domain>.events.v1` per producing service, plus the analysts' topic. */
+export const TOPICS = {
+  identityEvents: 'portcullis.identity.events.v1',
+  factorsEvents: 'portcullis.factors.events.v1',
+  deliveryEvents: 'portcullis.delivery.events.v1',
+  riskEvents: 'portcullis.risk.events.v1',
+  /** CloudEvents JSON for analysts (published by audit). */
+  auditAnalyst: 'portcullis.audit.v1',
+} as const;
+
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Every topic a domain service publishes its events on; audit consumes them all. */
+export const DOMAIN_EVENT_TOPICS: readonly Topic[] = [
+  TOPICS.identityEvents,
+  TOPICS.factorsEvents,
+  TOPICS.deliveryEvents,
+  TOPICS.riskEvents,
+];
+
+/** A consumer group's dead-letter topic for poison messages read from `topic`. */
+export function deadLetterTopicOf(topic: string, consumerGroup: string): string {
+  return `${topic}.dlq.${consumerGroup}`;
+}
+
+/** Kafka header names carried by every Portcullis event. */
+export const EVENT_HEADERS = {
+  id: 'event-id',
+  type: 'event-type',
+  tenantId: 'tenant-id',
+  occurredAt: 'occurred-at',
+  contentType: 'content-type',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const;
+
+export const EVENT_CONTENT_TYPE = 'application/x-protobuf';

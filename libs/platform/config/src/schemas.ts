@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * Reusable setting schemas. Apps compose them in their own `config/` folder, the only place that
+ * reads process.env.
+ */
+
+/** Values copied from examples and docs: a deployment that still has one refuses to start. */
+export const EXAMPLE_SECRET_VALUES: readonly string[] = [
+  'changeme',
+  'change-me',
+  'secret',
+  'password',
+  'example',
+  'portcullis',
+  'admin',
+  'test',
+  'CHANGE_ME',
+  'replace-me',
+];
+
+const EXAMPLE_PATTERN = /^(change[-_ ]?me|example|replace[-_ ]?me|secret|password|admin|test|portcullis|x+|0+)$/i;
+
+/** A secret setting: required, at least `minLength` characters, and not an example value. */
+export function secret(minLength = 32) {
+  return z
+    .string({ error: 'is required' })
+    .min(minLength, `must be at least ${minLength} characters`)
+    .refine((value) => !EXAMPLE_PATTERN.test(value) && !EXAMPLE_SECRET_VALUES.includes(value), {
+      message: 'is left at an example value',
+    });
+}
+
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
+export const commaList = z
+  .string()
+  .min(1)
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  );
+
+export const postgresUrl = z
+  .string({ error: 'is required' })
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), { message: 'must be a postgres:// URL' });
+
+const databaseName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier');
+
+/** Settings every service shares. */
+export const serviceBaseSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRPC_HOST: z.string().default('127.0.0.1'),
+  /** Deadline of every outgoing gRPC call that does not set its own. */
+  GRPC_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).default(3000),
+  OTEL_ENABLED: booleanFlag(true),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+/** A service that owns a database: DATABASE_URL names the server, DATABASE_NAME its own database. */
+export const databaseSchema = (defaultName: string) =>
+  z.object({
+    DATABASE_URL: postgresUrl,
+    DATABASE_NAME: databaseName.default(defaultName),
+    MIGRATE_ON_BOOT: booleanFlag(true),
+  });
+
+/** A service that produces or consumes events. */
+export const kafkaSchema = z.object({
+  KAFKA_BROKERS: commaList,
+  OUTBOX_POLL_INTERVAL_MS: z.coerce.number().int().positive().max(60_000).default(200),
+  /** Failpoints for fault-injection tests; refused in production (see refuseFaultPointsInProduction). */
+  FAULT_POINTS: z.string().optional(),
+});
+
+/** Refinement for schemas that include kafkaSchema. */
+export function refuseFaultPointsInProduction(c: { NODE_ENV: string; FAULT_POINTS?: string | undefined }): boolean {
+  return !(c.NODE_ENV === 'production' && c.FAULT_POINTS);
+}
+
+export const FAULT_POINTS_IN_PRODUCTION = {
+  message: 'FAULT_POINTS is for fault-injection tests and is refused in production',
+  path: ['FAULT_POINTS'],
+};
+
+/** The usual shape of a service with a database and events, and its gRPC port. */
+export function eventDrivenServiceSchema(defaults: { grpcPort: number; database: string }) {
+  return serviceBaseSchema
+    .extend(databaseSchema(defaults.database).shape)
+    .extend(kafkaSchema.shape)
+    .extend({ GRPC_PORT: port(defaults.grpcPort) });
+}

@@ -1,0 +1,34 @@
+import { DomainError, type FieldViolation } from './domain-error';
+
+/**
+ * The catalogue of stable error codes shared by every service. Service-specific codes live
+ * beside their use-cases (`*.errors.ts`) but follow the same SCREAMING_SNAKE form.
+ */
+export const CommonErrorCodes = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  MALFORMED_REQUEST: 'MALFORMED_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+export function validationFailed(violations: readonly FieldViolation[]): DomainError {
+  const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+  return new DomainError('INVALID_ARGUMENT', CommonErrorCodes.VALIDATION_FAILED, `Invalid request: ${summary}`, {
+    violations,
+  });
+}
+
+/** What a client sees for any error we did not anticipate: no message, no stack. */
+export function internalError(cause?: unknown): DomainError {
+  return new DomainError('INTERNAL', CommonErrorCodes.INTERNAL_ERROR, 'Internal error', {}, { cause });
+}
+
+/** Normalises anything thrown into a DomainError that is safe to show to a client. */
+export function toDomainError(error: unknown): DomainError {
+  return error instanceof DomainError ? error : internalError(error);
+}

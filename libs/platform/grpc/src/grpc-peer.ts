@@ -1,0 +1,69 @@
+import { Metadata } from '@grpc/grpc-js';
+import { ClientGrpcProxy } from '@nestjs/microservices';
+import { injectTraceContext } from '@portcullis/observability';
+import { lastValueFrom, type Observable } from 'rxjs';
+import { fromGrpcError } from './grpc-errors';
+import { PROTO_LOADER_OPTIONS } from './loader-options';
+
+type UnaryMethod<Req, Res> = (request: Req, metadata?: Metadata) => Observable<Res>;
+type UnaryKeys<C> = { [K in keyof C]: C[K] extends UnaryMethod<never, unknown> ? K : never }[keyof C];
+type RequestOf<F> = F extends (request: infer Req, metadata?: Metadata) => Observable<unknown> ? Req : never;
+type ResponseOf<F> = F extends (request: never, metadata?: Metadata) => Observable<infer Res> ? Res : never;
+
+export interface GrpcPeerSettings {
+  /** host:port of the peer. */
+  readonly url: string;
+  readonly protoPath: string;
+  readonly packageName: string;
+  readonly serviceName: string;
+  /** Deadline applied to every call unless the call sets its own. */
+  readonly deadlineMs: number;
+}
+
+export interface CallOptions {
+  readonly deadlineMs?: number;
+  readonly metadata?: Metadata;
+}
+
+/**
+ * A typed client of one peer service. Every call has a deadline, carries the W3C trace context
+ * in metadata, and fails with a DomainError (the peer's own code when it sent one).
+ */
+export class GrpcPeer<C extends object> {
+  private readonly proxy: ClientGrpcProxy;
+  private readonly service: C;
+
+  constructor(private readonly settings: GrpcPeerSettings) {
+    this.proxy = new ClientGrpcProxy({
+      url: settings.url,
+      package: settings.packageName,
+      protoPath: settings.protoPath,
+      loader: PROTO_LOADER_OPTIONS,
+    });
+    this.service = this.proxy.getService<C>(settings.serviceName);
+  }
+
+  async call<K extends UnaryKeys<C>>(
+    method: K,
+    request: RequestOf<C[K]>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<C[K]>> {
+    const metadata = options.metadata ?? new Metadata();
+    for (const [key, value] of Object.entries(injectTraceContext())) metadata.set(key, value);
+    const deadline = new Date(Date.now() + (options.deadlineMs ?? this.settings.deadlineMs));
+    const fn = this.service[method] as unknown as (
+      req: unknown,
+      md: Metadata,
+      callOptions: { deadline: Date },
+    ) => Observable<ResponseOf<C[K]>>;
+    try {
+      return await lastValueFrom(fn.call(this.service, request, metadata, { deadline }));
+    } catch (error) {
+      throw fromGrpcError(error, this.settings.serviceName);
+    }
+  }
+
+  close(): void {
+    this.proxy.close();
+  }
+}

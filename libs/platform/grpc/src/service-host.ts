@@ -1,0 +1,128 @@
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { loadSync } from '@grpc/proto-loader';
+import type { DynamicModule, INestApplicationContext, INestMicroservice } from '@nestjs/common';
+import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { type Logger, PinoNestLogger } from '@portcullis/observability';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
+import { GrpcHealth, grpcServerOptions, type GrpcServerSettings } from './grpc-server';
+
+export interface RunningService {
+  readonly app: INestMicroservice | INestApplicationContext;
+  readonly health: GrpcHealth;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a gRPC-only NestJS service: providers initialise (database migrated, topics ensured),
+ * the server listens with health and reflection, then health turns SERVING.
+ */
+export async function startGrpcService(
+  module: DynamicModule,
+  settings: { readonly logger: Logger; readonly server: GrpcServerSettings },
+): Promise<RunningService> {
+  const health = new GrpcHealth();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+    ...grpcServerOptions(settings.server, health),
+    logger: new PinoNestLogger(settings.logger),
+  });
+  app.useGlobalFilters(new GrpcExceptionFilter(settings.logger));
+  await app.listen();
+  health.setAll('SERVING');
+  return {
+    app,
+    health,
+    async close() {
+      health.setAll('NOT_SERVING');
+      await app.close();
+    },
+  };
+}
+
+export interface ServiceMain {
+  /** Boots the service and returns it running. */
+  readonly serve: () => Promise<{ close(): Promise<void> }>;
+  /** The migrate step (`main.ts migrate`): applies pending migrations and returns. */
+  readonly migrate?: () => Promise<string[]>;
+}
+
+const stderrLine = (fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(fields)}\n`);
+
+/**
+ * Runs a service's main. `main.ts migrate` runs the migrate step and exits; otherwise the service
+ * serves until SIGTERM/SIGINT, which close it and exit 0. A boot failure (bad settings,
+ * unreachable database) is reported without secrets and the process exits 1.
+ */
+export function runMain(service: string, main: ServiceMain): void {
+  if (process.argv[2] === 'migrate') {
+    if (!main.migrate) {
+      stderrLine({ level: 'info', service, msg: 'no database: nothing to migrate' });
+      return;
+    }
+    main.migrate().then(
+      (applied) => {
+        stderrLine({ level: 'info', service, msg: 'migrations applied', applied });
+        process.exit(0);
+      },
+      (error: unknown) => {
+        stderrLine({ level: 'fatal', service, msg: 'migration failed', error: error instanceof Error ? error.message : String(error) });
+        process.exit(1);
+      },
+    );
+    return;
+  }
+  main
+    .serve()
+    .then((running) => {
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        stderrLine({ level: 'info', service, msg: `${signal}: shutting down` });
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    })
+    .catch((error: unknown) => {
+      stderrLine({ level: 'fatal', service, msg: 'failed to start', error: error instanceof Error ? error.message : String(error) });
+      process.exit(1);
+    });
+}
+
+/**
+ * Boots a NestJS service whose gRPC surface is only grpc.health.v1 and reflection (a service
+ * whose own RPCs have not been defined yet). Same lifecycle as startGrpcService.
+ */
+export async function startHealthOnlyService(
+  module: DynamicModule,
+  settings: { readonly logger: Logger; readonly host: string; readonly port: number },
+): Promise<RunningService & { readonly port: number }> {
+  const health = new GrpcHealth();
+  const app = await NestFactory.createApplicationContext(module, { logger: new PinoNestLogger(settings.logger) });
+  await app.init();
+  const server = new grpc.Server();
+  health.implementation.addToServer(server);
+  new ReflectionService(loadSync(healthProtoPath)).addToServer(server);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${settings.host}:${settings.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  health.setAll('SERVING');
+  return {
+    app,
+    health,
+    port,
+    async close() {
+      health.setAll('NOT_SERVING');
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import { deadLetterTopicOf, EVENT_HEADERS, type EventType, isEventType } from '@portcullis/contracts';
+import { type Logger, withConsumerSpan } from '@portcullis/observability';
+import { isTransientDatabaseError } from '@portcullis/persistence';
+import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type FaultInjector, NO_FAULTS } from './fault-points';
+
+/** One event as a consumer sees it: envelope from the headers, payload still encoded. */
+export interface ConsumedEvent {
+  readonly id: string;
+  readonly type: EventType;
+  readonly tenantId: string;
+  readonly occurredAt: Date;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | undefined;
+  readonly payload: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Handles one event inside the transaction that also records its id as processed. */
+export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
+
+export interface EventConsumerSettings {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Event types this consumer handles; others are skipped. */
+  readonly accepts: (type: EventType) => boolean;
+  readonly handler: EventHandler;
+  readonly maxAttempts?: number;
+  readonly initialBackoffMs?: number;
+  readonly fromBeginning?: boolean;
+}
+
+/** Thrown for messages that can never be processed; they go straight to the dead-letter topic. */
+export class PoisonMessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+function headerMap(message: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[key] = first.toString();
+  }
+  return out;
+}
+
+/**
+ * A Kafka consumer that applies each event at most once: the handler's writes and the event id
+ * (processed_events) commit in one transaction, so a redelivery after a crash is recognised and
+ * skipped. Failing handlers are retried with exponential backoff; a message that still fails, or
+ * cannot be decoded at all, is parked on the group's dead-letter topic with the reason. Database
+ * outages are not the message's fault: they stop the batch so it is redelivered later.
+ */
+export class EventConsumer {
+  private consumer: Consumer | undefined;
+  private dlqProducer: Producer | undefined;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly settings: EventConsumerSettings,
+    private readonly logger: Logger,
+    private readonly faults: FaultInjector = NO_FAULTS,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.settings.groupId,
+      sessionTimeout: 10000,
+      heartbeatInterval: 1000,
+      retry: { initialRetryTime: 300, retries: 8 },
+    });
+    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await this.dlqProducer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.settings.topics], fromBeginning: this.settings.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 500,
+      autoCommitThreshold: 100,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          await this.process(batch.topic, batch.partition, message, heartbeat);
+          resolveOffset(message.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
+    this.consumer = consumer;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() lets the in-flight batch finish and commits the resolved offsets.
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    await this.dlqProducer?.disconnect();
+    this.dlqProducer = undefined;
+  }
+
+  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+    const headers = headerMap(message);
+    let event: ConsumedEvent;
+    try {
+      event = this.envelope(topic, partition, message, headers);
+    } catch (error) {
+      await this.deadLetter(topic, message, headers, error as Error);
+      return;
+    }
+    if (!this.settings.accepts(event.type)) return;
+
+    const maxAttempts = this.settings.maxAttempts ?? 5;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await withConsumerSpan(
+          'messaging',
+          `${this.settings.groupId}.consume ${event.type}`,
+          headers,
+          { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.id },
+          () => this.applyOnce(event),
+        );
+        this.faults.hit('consumer.after-handle');
+        return;
+      } catch (error) {
+        if (isTransientDatabaseError(error)) throw error; // redeliver once the database is back
+        const poison = error instanceof PoisonMessageError;
+        if (poison || attempt >= maxAttempts) {
+          await this.deadLetter(topic, message, headers, error as Error);
+          return;
+        }
+        const delay = (this.settings.initialBackoffMs ?? 100) * 2 ** (attempt - 1);
+        this.logger.warn({ err: error, eventId: event.id, eventType: event.type, attempt, retryInMs: delay }, 'event handler failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        await heartbeat();
+      }
+    }
+  }
+
+  private async applyOnce(event: ConsumedEvent): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO processed_events (consumer_group, event_id) VALUES ($1, $2)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.settings.groupId, event.id],
+      );
+      if (inserted.length === 0) {
+        this.logger.debug({ eventId: event.id }, 'duplicate event skipped');
+        return;
+      }
+      await this.settings.handler(event, manager);
+    });
+  }
+
+  private envelope(topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>): ConsumedEvent {
+    const id = headers[EVENT_HEADERS.id];
+    const type = headers[EVENT_HEADERS.type];
+    const tenantId = headers[EVENT_HEADERS.tenantId];
+    const occurredAt = new Date(headers[EVENT_HEADERS.occurredAt] ?? '');
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new PoisonMessageError('missing or malformed event-id header');
+    if (!type || !isEventType(type)) throw new PoisonMessageError(`unknown event type ${JSON.stringify(type ?? null)}`);
+    if (!tenantId) throw new PoisonMessageError('missing tenant-id header');
+    if (Number.isNaN(occurredAt.getTime())) throw new PoisonMessageError('missing or malformed occurred-at header');
+    if (!message.value) throw new PoisonMessageError('empty payload');
+    return {
+      id,
+      type,
+      tenantId,
+      occurredAt,
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString(),
+      payload: message.value,
+      headers,
+    };
+  }
+
+  private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, error: Error): Promise<void> {
+    const dlq = deadLetterTopicOf(topic, this.settings.groupId);
+    this.logger.error(
+      { eventId: headers[EVENT_HEADERS.id], eventType: headers[EVENT_HEADERS.type], dlq, reason: error.message },
+      'event parked on the dead-letter topic',
+    );
+    await this.dlqProducer?.send({
+      topic: dlq,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...headers,
+            'dlq-reason': error.message.slice(0, 500),
+            'dlq-source-topic': topic,
+            'dlq-source-offset': message.offset,
+            'dlq-consumer-group': this.settings.groupId,
+          },
+        },
+      ],
+    });
+  }
+}

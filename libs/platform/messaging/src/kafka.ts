@@ -1,0 +1,58 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from '@portcullis/observability';
+
+export interface KafkaSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+}
+
+const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose logs go through pino (and so through the redaction list). */
+export function createKafka(settings: KafkaSettings): Kafka {
+  const log = settings.logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { initialRetryTime: 200, retries: 5, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        // Retries are bounded on purpose: the outbox relay retries whole batches itself, and
+        // consumers drop the duplicates a retry may cause, so this warning is noise here.
+        if (message.startsWith('Limiting retries for the idempotent producer')) return;
+        // Broker answers such as "coordinator not available" or "group is rebalancing" are
+        // retried by kafkajs itself: worth a warning, not an error.
+        const severity = LEVELS[level] === 'error' && message.startsWith('Response ') ? 'warn' : (LEVELS[level] ?? 'info');
+        log[severity]({ kafka: rest }, message);
+      },
+  });
+}
+
+/** Creates the topics that do not exist yet (idempotent; safe from several instances). */
+export async function ensureTopics(kafka: Kafka, topics: readonly string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,174 @@
+import type { Logger } from '@portcullis/observability';
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { type FaultInjector, NO_FAULTS } from './fault-points';
+import { OUTBOX_CHANNEL } from './outbox-writer';
+
+export interface OutboxRelaySettings {
+  readonly pollIntervalMs: number;
+  readonly batchSize?: number;
+  /** Connection string used for LISTEN (wake-ups on commit); polling alone works without it. */
+  readonly listenUrl?: string;
+  readonly maxBackoffMs?: number;
+}
+
+interface OutboxRow {
+  seq: string;
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes committed outbox rows to Kafka with an idempotent producer, then marks them.
+ * At-least-once: a crash between publish and mark republishes the rows, and consumers drop the
+ * duplicates by event id. Rows are locked with SKIP LOCKED, so several instances share the work;
+ * while Kafka is down rows simply wait, and the relay retries with capped backoff.
+ */
+export class OutboxRelay {
+  private producer: Producer | undefined;
+  private listener: Client | undefined;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly kafka: Kafka,
+    private readonly settings: OutboxRelaySettings,
+    private readonly logger: Logger,
+    private readonly faults: FaultInjector = NO_FAULTS,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+    await this.producer?.disconnect().catch(() => undefined);
+    this.producer = undefined;
+  }
+
+  /** Number of rows not yet published (for health and metrics). */
+  async backlog(): Promise<number> {
+    const rows: { n: string }[] = await this.dataSource.query(
+      'SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL',
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Publishes everything pending now; returns how many rows were published. */
+  async publishPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.publishBatch();
+      total += n;
+      if (n < (this.settings.batchSize ?? 500)) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const published = await this.publishBatch();
+        this.failures = 0;
+        if (published >= (this.settings.batchSize ?? 500)) continue;
+        await this.sleep(this.settings.pollIntervalMs);
+      } catch (error) {
+        this.failures += 1;
+        const delay = Math.min(this.settings.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
+        this.logger.warn({ err: error, attempt: this.failures, retryInMs: delay }, 'outbox relay could not publish');
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+        await this.sleep(delay);
+      }
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT seq, id, topic, message_key, payload, headers FROM outbox_events
+         WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.settings.batchSize ?? 500],
+      );
+      if (rows.length === 0) return 0;
+      const producer = await this.connectedProducer();
+      const byTopic = new Map<string, Message[]>();
+      for (const row of rows) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+        byTopic.set(row.topic, messages);
+      }
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      this.faults.hit('relay.after-publish');
+      await manager.query('UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+        rows.map((r) => r.seq),
+      ]);
+      return rows.length;
+    });
+  }
+
+  private async connectedProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      await producer.connect();
+      this.producer = producer;
+    }
+    return this.producer;
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.settings.listenUrl) return;
+    try {
+      const client = new Client({ connectionString: this.settings.listenUrl });
+      client.on('error', () => {
+        // Polling continues; a lost LISTEN connection only costs latency.
+        this.listener = undefined;
+      });
+      await client.connect();
+      client.on('notification', () => this.wake?.());
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox relay falls back to polling only');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,6 @@
+export * from './redaction';
+export * from './logger';
+export * from './nest-logger';
+export * from './trace-context';
+export * from './telemetry';
+export * from './logger.provider';

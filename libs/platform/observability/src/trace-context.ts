@@ -1,0 +1,73 @@
+import { context, type Context, isSpanContextValid, trace, SpanKind, type Span, type Link } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/**
+ * W3C trace context in string carriers (Kafka headers, outbox rows, gRPC metadata).
+ * The propagator is used directly so it works whether or not an SDK has registered a global one.
+ */
+const propagator = new W3CTraceContextPropagator();
+
+export type Carrier = Record<string, string>;
+
+export function injectTraceContext(carrier: Carrier = {}, ctx: Context = context.active()): Carrier {
+  propagator.inject(ctx, carrier, {
+    set: (c, key, value) => {
+      c[key] = value;
+    },
+  });
+  return carrier;
+}
+
+export function extractTraceContext(carrier: Readonly<Record<string, string | undefined>>): Context {
+  return propagator.extract(context.active(), carrier, {
+    get: (c, key) => c[key],
+    keys: (c) => Object.keys(c),
+  });
+}
+
+/** The trace id of the active span, for problem details and logs. */
+export function activeTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/**
+ * Runs `work` in a consumer span that continues the producer's trace (parent from the carrier)
+ * and is linked to it, so the trace crosses Kafka.
+ */
+export async function withConsumerSpan<T>(
+  tracerName: string,
+  spanName: string,
+  carrier: Readonly<Record<string, string | undefined>>,
+  attributes: Record<string, string>,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const parent = extractTraceContext(carrier);
+  const parentSpanContext = trace.getSpanContext(parent);
+  const links: Link[] = parentSpanContext ? [{ context: parentSpanContext }] : [];
+  const tracer = trace.getTracer(tracerName);
+  return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes, links }, parent, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Runs `work` in an internal span named `<service>.<UseCase>`. */
+export async function withSpan<T>(tracerName: string, spanName: string, work: (span: Span) => Promise<T>): Promise<T> {
+  return trace.getTracer(tracerName).startActiveSpan(spanName, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

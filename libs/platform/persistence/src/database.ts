@@ -1,0 +1,96 @@
+import { Client } from 'pg';
+import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+
+/** postgres://…/<any> + database name → a URL of that database on the same server. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const DATABASE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Creates the service's own database when it does not exist yet (each service owns one
+ * database; none reads another's). Safe to call concurrently from several instances.
+ */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  if (!DATABASE_NAME.test(database)) throw new Error(`Invalid database name: ${database}`);
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (existing.rowCount === 0) {
+      try {
+        await client.query(`CREATE DATABASE "${database}"`);
+      } catch (error) {
+        // 42P04 duplicate_database / 23505: another instance created it first.
+        const code = (error as { code?: string }).code;
+        if (code !== '42P04' && code !== '23505') throw error;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export interface DataSourceSettings {
+  readonly serverUrl: string;
+  readonly database: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly entities: MixedList<Function | string | EntitySchema>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly migrations: MixedList<Function | string>;
+  readonly poolSize?: number;
+  readonly applicationName?: string;
+}
+
+/** A TypeORM data source of one service's database. Schema changes only through migrations. */
+export function createDataSource(settings: DataSourceSettings): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl(settings.serverUrl, settings.database),
+    entities: settings.entities,
+    migrations: settings.migrations,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: false,
+    applicationName: settings.applicationName,
+    extra: { max: settings.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+  });
+}
+
+/** The migrate step: creates the database if needed and applies pending migrations. */
+export async function migrateDatabase(settings: DataSourceSettings): Promise<string[]> {
+  await ensureDatabase(settings.serverUrl, settings.database);
+  const dataSource = createDataSource(settings);
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Opens the data source, migrating first when asked to (MIGRATE_ON_BOOT). */
+export async function openDataSource(settings: DataSourceSettings, migrate: boolean): Promise<DataSource> {
+  if (migrate) await migrateDatabase(settings);
+  const dataSource = createDataSource(settings);
+  await dataSource.initialize();
+  return dataSource;
+}
+
+/** Unit of work: runs `work` in one database transaction. */
+export interface TransactionRunner {
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+export class TypeOrmTransactionRunner implements TransactionRunner {
+  constructor(private readonly dataSource: DataSource) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+}
