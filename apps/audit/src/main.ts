@@ -12,12 +12,22 @@ const config = configOrExit('audit', () => loadAuditConfig(process.env));
 
 runMain('audit', {
   migrate: () =>
-    migrateDatabase({ serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: AUDIT_MIGRATIONS }),
+    migrateDatabase({
+      serverUrl: config.DATABASE_URL,
+      database: config.DATABASE_NAME,
+      entities: [],
+      migrations: AUDIT_MIGRATIONS,
+    }),
   serve: async () => {
     const logger = createLogger({ service: 'audit', level: config.LOG_LEVEL });
     const running = await startGrpcService(AuditModule.register(config, logger), {
       logger,
-      server: { host: config.GRPC_HOST, port: config.GRPC_PORT, protoPaths: [PROTO_FILES.audit], packages: [PROTO_PACKAGES.audit] },
+      server: {
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        protoPaths: [PROTO_FILES.audit],
+        packages: [PROTO_PACKAGES.audit],
+      },
     });
     logger.info({ port: config.GRPC_PORT }, 'audit listening');
     return running;

@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadAuditConfig } from './config/audit.config';
 
 const config = configOrExit('audit', () => loadAuditConfig(process.env));
-startTelemetry({ serviceName: 'audit', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'audit',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

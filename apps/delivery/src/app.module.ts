@@ -15,11 +15,26 @@ export class DeliveryModule {
       providers: [
         loggerProvider(logger),
         ...persistenceProviders(
-          { serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: DELIVERY_MIGRATIONS, applicationName: 'delivery' },
+          {
+            serverUrl: config.DATABASE_URL,
+            database: config.DATABASE_NAME,
+            entities: [],
+            migrations: DELIVERY_MIGRATIONS,
+            applicationName: 'delivery',
+          },
           config.MIGRATE_ON_BOOT,
         ),
-        ...kafkaProviders({ clientId: 'delivery', brokers: config.KAFKA_BROKERS, topics: [TOPICS.deliveryEvents], faultPoints: config.FAULT_POINTS }),
-        ...outboxProviders({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME }),
+        ...kafkaProviders({
+          clientId: 'delivery',
+          brokers: config.KAFKA_BROKERS,
+          topics: [TOPICS.deliveryEvents],
+          faultPoints: config.FAULT_POINTS,
+        }),
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+        }),
       ],
     };
   }

@@ -11,7 +11,12 @@ const config = configOrExit('delivery', () => loadDeliveryConfig(process.env));
 
 runMain('delivery', {
   migrate: () =>
-    migrateDatabase({ serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: DELIVERY_MIGRATIONS }),
+    migrateDatabase({
+      serverUrl: config.DATABASE_URL,
+      database: config.DATABASE_NAME,
+      entities: [],
+      migrations: DELIVERY_MIGRATIONS,
+    }),
   serve: async () => {
     const logger = createLogger({ service: 'delivery', level: config.LOG_LEVEL });
     const running = await startHealthOnlyService(DeliveryModule.register(config, logger), {

@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadDeliveryConfig } from './config/delivery.config';
 
 const config = configOrExit('delivery', () => loadDeliveryConfig(process.env));
-startTelemetry({ serviceName: 'delivery', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'delivery',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

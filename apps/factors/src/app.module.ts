@@ -15,11 +15,26 @@ export class FactorsModule {
       providers: [
         loggerProvider(logger),
         ...persistenceProviders(
-          { serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: FACTORS_MIGRATIONS, applicationName: 'factors' },
+          {
+            serverUrl: config.DATABASE_URL,
+            database: config.DATABASE_NAME,
+            entities: [],
+            migrations: FACTORS_MIGRATIONS,
+            applicationName: 'factors',
+          },
           config.MIGRATE_ON_BOOT,
         ),
-        ...kafkaProviders({ clientId: 'factors', brokers: config.KAFKA_BROKERS, topics: [TOPICS.factorsEvents], faultPoints: config.FAULT_POINTS }),
-        ...outboxProviders({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME }),
+        ...kafkaProviders({
+          clientId: 'factors',
+          brokers: config.KAFKA_BROKERS,
+          topics: [TOPICS.factorsEvents],
+          faultPoints: config.FAULT_POINTS,
+        }),
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+        }),
       ],
     };
   }

@@ -11,7 +11,12 @@ const config = configOrExit('factors', () => loadFactorsConfig(process.env));
 
 runMain('factors', {
   migrate: () =>
-    migrateDatabase({ serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: FACTORS_MIGRATIONS }),
+    migrateDatabase({
+      serverUrl: config.DATABASE_URL,
+      database: config.DATABASE_NAME,
+      entities: [],
+      migrations: FACTORS_MIGRATIONS,
+    }),
   serve: async () => {
     const logger = createLogger({ service: 'factors', level: config.LOG_LEVEL });
     const running = await startHealthOnlyService(FactorsModule.register(config, logger), {

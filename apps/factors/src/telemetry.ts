@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadFactorsConfig } from './config/factors.config';
 
 const config = configOrExit('factors', () => loadFactorsConfig(process.env));
-startTelemetry({ serviceName: 'factors', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'factors',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

@@ -23,8 +23,14 @@ export class GatewayModule {
       providers: [
         loggerProvider(logger),
         { provide: AdminAuthenticator, useValue: new AdminAuthenticator(config.GATEWAY_ADMIN_TOKEN) },
-        { provide: IdentityDirectory, useFactory: () => new GrpcIdentityDirectory(config.IDENTITY_GRPC_URL, config.GRPC_DEADLINE_MS) },
-        { provide: AuditReader, useFactory: () => new GrpcAuditReader(config.AUDIT_GRPC_URL, config.GRPC_DEADLINE_MS) },
+        {
+          provide: IdentityDirectory,
+          useFactory: () => new GrpcIdentityDirectory(config.IDENTITY_GRPC_URL, config.GRPC_DEADLINE_MS),
+        },
+        {
+          provide: AuditReader,
+          useFactory: () => new GrpcAuditReader(config.AUDIT_GRPC_URL, config.GRPC_DEADLINE_MS),
+        },
         CreateTenantUseCase,
         CreateUserUseCase,
         GetUserUseCase,

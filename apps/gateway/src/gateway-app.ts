@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
-import { GrpcExceptionFilter, GrpcHealth, grpcServerOptions } from '@portcullis/grpc';
+import { GrpcHealth, grpcServerOptions } from '@portcullis/grpc';
 import { type Logger, PinoNestLogger } from '@portcullis/observability';
 import type { FastifyError } from 'fastify';
 import { GatewayModule } from './app.module';
@@ -19,9 +19,13 @@ export interface RunningGateway {
 /** The gateway: HTTP/JSON on Fastify and the public gRPC API, in one NestJS application. */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const adapter = new FastifyAdapter({ bodyLimit: config.HTTP_BODY_LIMIT_BYTES });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, logger), adapter, {
-    logger: new PinoNestLogger(logger),
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.register(config, logger),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   // Errors raised by Fastify before a route runs (body limit, JSON syntax). Unknown routes reach
   // ProblemDetailsFilter as Nest's NotFoundException.
@@ -31,7 +35,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.useGlobalFilters(new ProblemDetailsFilter(logger));
 
   const health = new GrpcHealth();
-  const grpc = app.connectMicroservice<MicroserviceOptions>(
+  app.connectMicroservice<MicroserviceOptions>(
     grpcServerOptions(
       {
         host: config.GRPC_HOST,
@@ -42,9 +46,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       },
       health,
     ),
-    { inheritAppConfig: false },
+    { inheritAppConfig: true },
   );
-  grpc.useGlobalFilters(new GrpcExceptionFilter(logger));
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   health.setAll('SERVING');

@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadGatewayConfig } from './config/gateway.config';
 
 const config = configOrExit('gateway', () => loadGatewayConfig(process.env));
-startTelemetry({ serviceName: 'gateway', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'gateway',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

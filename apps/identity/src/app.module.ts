@@ -24,11 +24,26 @@ export class IdentityModule {
       providers: [
         loggerProvider(logger),
         ...persistenceProviders(
-          { serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: IDENTITY_MIGRATIONS, applicationName: 'identity' },
+          {
+            serverUrl: config.DATABASE_URL,
+            database: config.DATABASE_NAME,
+            entities: [],
+            migrations: IDENTITY_MIGRATIONS,
+            applicationName: 'identity',
+          },
           config.MIGRATE_ON_BOOT,
         ),
-        ...kafkaProviders({ clientId: 'identity', brokers: config.KAFKA_BROKERS, topics: [TOPICS.identityEvents], faultPoints: config.FAULT_POINTS }),
-        ...outboxProviders({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME }),
+        ...kafkaProviders({
+          clientId: 'identity',
+          brokers: config.KAFKA_BROKERS,
+          topics: [TOPICS.identityEvents],
+          faultPoints: config.FAULT_POINTS,
+        }),
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+        }),
         {
           provide: IdentityUnitOfWork,
           useFactory: (ds: DataSource, outbox: OutboxWriter) => new SqlIdentityUnitOfWork(ds, outbox),

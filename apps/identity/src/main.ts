@@ -12,12 +12,22 @@ const config = configOrExit('identity', () => loadIdentityConfig(process.env));
 
 runMain('identity', {
   migrate: () =>
-    migrateDatabase({ serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: IDENTITY_MIGRATIONS }),
+    migrateDatabase({
+      serverUrl: config.DATABASE_URL,
+      database: config.DATABASE_NAME,
+      entities: [],
+      migrations: IDENTITY_MIGRATIONS,
+    }),
   serve: async () => {
     const logger = createLogger({ service: 'identity', level: config.LOG_LEVEL });
     const running = await startGrpcService(IdentityModule.register(config, logger), {
       logger,
-      server: { host: config.GRPC_HOST, port: config.GRPC_PORT, protoPaths: [PROTO_FILES.identity], packages: [PROTO_PACKAGES.identity] },
+      server: {
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        protoPaths: [PROTO_FILES.identity],
+        packages: [PROTO_PACKAGES.identity],
+      },
     });
     logger.info({ port: config.GRPC_PORT }, 'identity listening');
     return running;

@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadIdentityConfig } from './config/identity.config';
 
 const config = configOrExit('identity', () => loadIdentityConfig(process.env));
-startTelemetry({ serviceName: 'identity', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'identity',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

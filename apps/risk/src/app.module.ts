@@ -15,11 +15,26 @@ export class RiskModule {
       providers: [
         loggerProvider(logger),
         ...persistenceProviders(
-          { serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: RISK_MIGRATIONS, applicationName: 'risk' },
+          {
+            serverUrl: config.DATABASE_URL,
+            database: config.DATABASE_NAME,
+            entities: [],
+            migrations: RISK_MIGRATIONS,
+            applicationName: 'risk',
+          },
           config.MIGRATE_ON_BOOT,
         ),
-        ...kafkaProviders({ clientId: 'risk', brokers: config.KAFKA_BROKERS, topics: [TOPICS.riskEvents], faultPoints: config.FAULT_POINTS }),
-        ...outboxProviders({ pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME }),
+        ...kafkaProviders({
+          clientId: 'risk',
+          brokers: config.KAFKA_BROKERS,
+          topics: [TOPICS.riskEvents],
+          faultPoints: config.FAULT_POINTS,
+        }),
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+        }),
       ],
     };
   }

@@ -11,7 +11,12 @@ const config = configOrExit('risk', () => loadRiskConfig(process.env));
 
 runMain('risk', {
   migrate: () =>
-    migrateDatabase({ serverUrl: config.DATABASE_URL, database: config.DATABASE_NAME, entities: [], migrations: RISK_MIGRATIONS }),
+    migrateDatabase({
+      serverUrl: config.DATABASE_URL,
+      database: config.DATABASE_NAME,
+      entities: [],
+      migrations: RISK_MIGRATIONS,
+    }),
   serve: async () => {
     const logger = createLogger({ service: 'risk', level: config.LOG_LEVEL });
     const running = await startHealthOnlyService(RiskModule.register(config, logger), {

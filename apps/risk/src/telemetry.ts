@@ -3,4 +3,8 @@ import { startTelemetry } from '@portcullis/observability';
 import { loadRiskConfig } from './config/risk.config';
 
 const config = configOrExit('risk', () => loadRiskConfig(process.env));
-startTelemetry({ serviceName: 'risk', enabled: config.OTEL_ENABLED, otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+startTelemetry({
+  serviceName: 'risk',
+  enabled: config.OTEL_ENABLED,
+  otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+});

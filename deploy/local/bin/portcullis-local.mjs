@@ -28,15 +28,23 @@ if (needsKafka && !(has('java') && has('mvn'))) {
   if (process.getuid?.() === 0 && has('apt-get')) {
     say('installing Java 17 and Maven from Debian packages (needed to run Kafka natively)');
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'openjdk-17-jre-headless', 'maven'], { stdio: 'inherit' });
+    execFileSync('apt-get', ['install', '-y', '-qq', 'openjdk-17-jre-headless', 'maven'], {
+      stdio: 'inherit',
+    });
   } else {
-    process.stderr.write('Kafka runs natively with Java 17+ and Maven: install them, set KAFKA_BROKERS, or use docker compose\n');
+    process.stderr.write(
+      'Kafka runs natively with Java 17+ and Maven: install them, set KAFKA_BROKERS, or use docker compose\n',
+    );
     process.exit(1);
   }
 }
 
-const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'deploy/local/src/cli.ts'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['-r', '@swc-node/register', join(root, 'deploy/local/src/cli.ts'), ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -63,7 +63,9 @@ async function up(): Promise<void> {
   say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`HTTP API: http://127.0.0.1:${GATEWAY_HTTP_PORT}   gRPC API: 127.0.0.1:${SERVICE_PORTS.gateway}`);
   say(`admin token: stored in ${join(stateDir(), 'admin-token')} (or GATEWAY_ADMIN_TOKEN); try:`);
-  say(`  curl -s -XPOST localhost:${GATEWAY_HTTP_PORT}/v1/tenants -H "authorization: Bearer $(cat .local/admin-token)" -H 'content-type: application/json' -d '{"name":"Acme"}'`);
+  say(
+    `  curl -s -XPOST localhost:${GATEWAY_HTTP_PORT}/v1/tenants -H "authorization: Bearer $(cat .local/admin-token)" -H 'content-type: application/json' -d '{"name":"Acme"}'`,
+  );
   say(`logs: ${join(stateDir(), 'logs')}   stop: npm stop`);
 }
 
@@ -88,7 +90,9 @@ const commands: Record<string, () => Promise<void>> = {
   status,
   infra: async () => {
     const stack = await infrastructure();
-    process.stdout.write(`DATABASE_URL=${stack.databaseUrl}\nKAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`);
+    process.stdout.write(
+      `DATABASE_URL=${stack.databaseUrl}\nKAFKA_BROKERS=${stack.kafkaBrokers.join(',')}\n`,
+    );
   },
   migrate: async () => migrate(await infrastructure()),
 };

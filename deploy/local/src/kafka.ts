@@ -1,5 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cacheDir, REPO_ROOT, stateDir } from './paths';
@@ -28,7 +37,13 @@ export interface KafkaHandle {
 
 /** Whether a Kafka broker answers metadata requests at `brokers`. */
 export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise<boolean> {
-  const kafka = new Kafka({ brokers, clientId: 'portcullis-local', logLevel: logLevel.NOTHING, connectionTimeout: timeoutMs, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    brokers,
+    clientId: 'portcullis-local',
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -42,15 +57,27 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 3000): Promise
 }
 
 /** The broker's runtime classpath from Maven Central, cached outside the repository. */
-export function ensureKafkaJars(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => undefined): string {
+export function ensureKafkaJars(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (m: string) => void = () => undefined,
+): string {
   const libs = join(cacheDir(env), `kafka-${KAFKA_VERSION}`, 'libs');
-  if (existsSync(libs) && readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`))) return libs;
+  if (existsSync(libs) && readdirSync(libs).some((f) => f.startsWith(`kafka_2.13-${KAFKA_VERSION}`)))
+    return libs;
   log(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central (once) into ${libs}`);
   const partial = `${libs}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   execFileSync(
     'mvn',
-    ['-q', '-B', '-f', POM, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${partial}`],
+    [
+      '-q',
+      '-B',
+      '-f',
+      POM,
+      'dependency:copy-dependencies',
+      '-DincludeScope=runtime',
+      `-DoutputDirectory=${partial}`,
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   mkdirSync(join(libs, '..'), { recursive: true });
@@ -95,10 +122,15 @@ function serverProperties(o: KafkaBrokerOptions): string {
  * Starts a single combined broker/controller in KRaft mode as a detached process, formatting its
  * storage on first use, and waits until it answers. Reuses one already answering on the port.
  */
-export async function startKafkaBroker(o: KafkaBrokerOptions, env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => undefined): Promise<KafkaHandle> {
+export async function startKafkaBroker(
+  o: KafkaBrokerOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  log: (m: string) => void = () => undefined,
+): Promise<KafkaHandle> {
   const brokers = [`127.0.0.1:${o.port}`];
   if (await kafkaAnswers(brokers)) return { brokers, source: 'running' };
-  if (await portOpen('127.0.0.1', o.port)) throw new Error(`Port ${o.port} is taken by something that is not Kafka`);
+  if (await portOpen('127.0.0.1', o.port))
+    throw new Error(`Port ${o.port} is taken by something that is not Kafka`);
 
   const libs = ensureKafkaJars(env, log);
   mkdirSync(o.dir, { recursive: true });
@@ -106,19 +138,44 @@ export async function startKafkaBroker(o: KafkaBrokerOptions, env: NodeJS.Proces
   writeFileSync(config, serverProperties(o));
   const classpath = `${libs}/*`;
   if (!existsSync(join(o.dir, 'data', 'meta.properties'))) {
-    const clusterId = execFileSync(java(), ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'], { encoding: 'utf8' })
+    const clusterId = execFileSync(java(), ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'], {
+      encoding: 'utf8',
+    })
       .trim()
       .split('\n')
       .pop()!
       .trim();
-    execFileSync(java(), ['-cp', classpath, `-Dlog4j.configuration=file:${LOG4J}`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      java(),
+      [
+        '-cp',
+        classpath,
+        `-Dlog4j.configuration=file:${LOG4J}`,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        config,
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
   }
   const out = openSync(join(o.dir, 'broker.log'), 'a');
   const child = spawn(
     java(),
-    [`-Xmx${o.heapMb ?? 512}m`, `-Xms${Math.min(o.heapMb ?? 512, 256)}m`, '-XX:+UseG1GC', `-Dlog4j.configuration=file:${LOG4J}`, '-cp', classpath, 'kafka.Kafka', config],
+    [
+      `-Xmx${o.heapMb ?? 512}m`,
+      `-Xms${Math.min(o.heapMb ?? 512, 256)}m`,
+      '-XX:+UseG1GC',
+      `-Dlog4j.configuration=file:${LOG4J}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      config,
+    ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
@@ -162,7 +219,10 @@ export function localKafkaOptions(env: NodeJS.ProcessEnv = process.env): KafkaBr
 }
 
 /** KAFKA_BROKERS when set (checked); else the native local broker, started when needed. */
-export async function ensureKafka(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => undefined): Promise<KafkaHandle> {
+export async function ensureKafka(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (m: string) => void = () => undefined,
+): Promise<KafkaHandle> {
   const configured = env['KAFKA_BROKERS'];
   if (configured) {
     const brokers = configured.split(',').map((b) => b.trim());

@@ -6,7 +6,9 @@ export const REPO_ROOT = resolve(__dirname, '../../..');
 
 /** Downloads that outlive a checkout (Kafka's jars): outside the repository. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env['PORTCULLIS_CACHE_DIR'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'portcullis');
+  return (
+    env['PORTCULLIS_CACHE_DIR'] ?? join(env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'portcullis')
+  );
 }
 
 /** Data, logs and pid files of the local stack. */

@@ -35,7 +35,10 @@ export interface PostgresHandle {
  * Finds a PostgreSQL server: DATABASE_URL when set; else the local server on 127.0.0.1:5432,
  * started with pg_ctlcluster when installed but stopped; else an embedded PostgreSQL from npm.
  */
-export async function ensurePostgres(env: NodeJS.ProcessEnv = process.env, log: (m: string) => void = () => undefined): Promise<PostgresHandle> {
+export async function ensurePostgres(
+  env: NodeJS.ProcessEnv = process.env,
+  log: (m: string) => void = () => undefined,
+): Promise<PostgresHandle> {
   const configured = env['DATABASE_URL'];
   if (configured) {
     await waitFor(`PostgreSQL at DATABASE_URL`, () => answers(configured), 30_000, 500);
@@ -46,7 +49,9 @@ export async function ensurePostgres(env: NodeJS.ProcessEnv = process.env, log: 
   const version = installedCluster();
   if (version) {
     log(`starting the installed PostgreSQL ${version} cluster`);
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+      stdio: 'inherit',
+    });
     await waitFor('local PostgreSQL', () => answers(LOCAL_POSTGRES_URL), 30_000, 500);
     return { url: LOCAL_POSTGRES_URL, source: 'local-started' };
   }
@@ -62,7 +67,13 @@ export async function ensurePostgres(env: NodeJS.ProcessEnv = process.env, log: 
   const { default: EmbeddedPostgres } = (await import(moduleName)) as {
     default: new (o: object) => { initialise(): Promise<void>; start(): Promise<void> };
   };
-  const pg = new EmbeddedPostgres({ databaseDir: dataDir, user: 'postgres', password: 'postgres', port: EMBEDDED_PORT, persistent: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: 'postgres',
+    password: 'postgres',
+    port: EMBEDDED_PORT,
+    persistent: true,
+  });
   if (fresh) await pg.initialise();
   await pg.start();
   await waitFor('embedded PostgreSQL', () => answers(url), 30_000, 500);

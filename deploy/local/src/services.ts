@@ -21,7 +21,14 @@ export const SERVICE_PORTS: Record<ServiceName, number> = {
 export const GATEWAY_HTTP_PORT = 8080;
 
 /** Start order: the gateway last, after the services it calls. */
-export const SERVICES: readonly ServiceName[] = ['identity', 'factors', 'delivery', 'risk', 'audit', 'gateway'];
+export const SERVICES: readonly ServiceName[] = [
+  'identity',
+  'factors',
+  'delivery',
+  'risk',
+  'audit',
+  'gateway',
+];
 
 export interface StackEnv {
   readonly databaseUrl: string;
@@ -29,7 +36,11 @@ export interface StackEnv {
   readonly adminToken: string;
 }
 
-export function serviceEnv(service: ServiceName, stack: StackEnv, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function serviceEnv(
+  service: ServiceName,
+  stack: StackEnv,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     NODE_ENV: base['NODE_ENV'] ?? 'development',
@@ -54,8 +65,10 @@ export function nodeArgs(service: ServiceName, extra: string[] = []): string[] {
   return ['--enable-source-maps', '-r', '@swc-node/register', mainOf(service), ...extra];
 }
 
-const pidFile = (service: ServiceName, env: NodeJS.ProcessEnv) => join(stateDir(env), 'run', `${service}.pid`);
-export const logFile = (service: ServiceName, env: NodeJS.ProcessEnv = process.env) => join(stateDir(env), 'logs', `${service}.log`);
+const pidFile = (service: ServiceName, env: NodeJS.ProcessEnv) =>
+  join(stateDir(env), 'run', `${service}.pid`);
+export const logFile = (service: ServiceName, env: NodeJS.ProcessEnv = process.env) =>
+  join(stateDir(env), 'logs', `${service}.log`);
 
 export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = process.env): number | undefined {
   const file = pidFile(service, env);
@@ -72,9 +85,18 @@ export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = proces
 /** Asks grpc.health.v1 of a service; resolves SERVING, NOT_SERVING, … or UNREACHABLE. */
 export function grpcHealth(port: number, timeoutMs = 1000): Promise<string> {
   const definition = grpc.loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
-    grpc: { health: { v1: { Health: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & {
-      check(req: object, opts: object, cb: (e: Error | null, r?: { status: string }) => void): void;
-    } } } };
+    grpc: {
+      health: {
+        v1: {
+          Health: new (
+            address: string,
+            credentials: grpc.ChannelCredentials,
+          ) => grpc.Client & {
+            check(req: object, opts: object, cb: (e: Error | null, r?: { status: string }) => void): void;
+          };
+        };
+      };
+    };
   };
   const client = new definition.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
@@ -85,7 +107,11 @@ export function grpcHealth(port: number, timeoutMs = 1000): Promise<string> {
   });
 }
 
-export async function startService(service: ServiceName, stack: StackEnv, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function startService(
+  service: ServiceName,
+  stack: StackEnv,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const existing = runningPid(service, env);
   if (existing && (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING') return existing;
   mkdirSync(join(stateDir(env), 'run'), { recursive: true });
@@ -99,14 +125,22 @@ export async function startService(service: ServiceName, stack: StackEnv, env: N
   });
   child.unref();
   writeFileSync(pidFile(service, env), String(child.pid));
-  await waitFor(`${service} to report SERVING (log: ${logFile(service, env)})`, async () => {
-    if (!runningPid(service, env)) throw new Error(`${service} exited; see ${logFile(service, env)}`);
-    return (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING';
-  }, 90_000, 300);
+  await waitFor(
+    `${service} to report SERVING (log: ${logFile(service, env)})`,
+    async () => {
+      if (!runningPid(service, env)) throw new Error(`${service} exited; see ${logFile(service, env)}`);
+      return (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING';
+    },
+    90_000,
+    300,
+  );
   return child.pid!;
 }
 
-export async function stopService(service: ServiceName, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function stopService(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   const pid = runningPid(service, env);
   rmSync(pidFile(service, env), { force: true });
   if (!pid) return false;

@@ -1,4 +1,10 @@
-import { type Config, eventDrivenServiceSchema, FAULT_POINTS_IN_PRODUCTION, loadConfig, refuseFaultPointsInProduction } from '@portcullis/config';
+import {
+  type Config,
+  eventDrivenServiceSchema,
+  FAULT_POINTS_IN_PRODUCTION,
+  loadConfig,
+  refuseFaultPointsInProduction,
+} from '@portcullis/config';
 import { z } from 'zod';
 
 export const auditConfigSchema = eventDrivenServiceSchema({ grpcPort: 50065, database: 'portcullis_audit' })

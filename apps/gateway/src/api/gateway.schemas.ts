@@ -9,10 +9,16 @@ const optional = <S extends z.ZodType>(schema: S) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
 
 const uuid = z.uuid({ error: 'must be a UUID' });
-const externalId = z.string({ error: 'must be a string' }).min(1, 'is required').max(256, 'must be at most 256 characters');
+const externalId = z
+  .string({ error: 'must be a string' })
+  .min(1, 'is required')
+  .max(256, 'must be at most 256 characters');
 
 export const createTenantSchema = z.object({
-  name: z.string({ error: 'must be a string' }).min(1, 'is required').max(200, 'must be at most 200 characters'),
+  name: z
+    .string({ error: 'must be a string' })
+    .min(1, 'is required')
+    .max(200, 'must be at most 200 characters'),
 });
 
 export const createUserSchema = z.object({
@@ -31,11 +37,17 @@ export const listAuditEventsSchema = z.object({
   tenantId: uuid,
   userId: optional(z.string().max(64)),
   type: optional(z.string().max(128)),
-  pageSize: optional(z.coerce.number({ error: 'must be a number' }).int().min(1).max(500)),
+  // 0 is proto3's "not set".
+  pageSize: z.preprocess(
+    (v) => (v === '' || v === 0 || v === undefined ? undefined : v),
+    z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).optional(),
+  ),
   pageToken: optional(z.string().max(200)),
 });
 
 /** The gRPC oneof arrives as two optional fields (plus a marker); the schema wants one shape. */
 export function userLookupOf(r: { tenantId?: unknown; userId?: unknown; externalId?: unknown }) {
-  return r.userId ? { tenantId: r.tenantId, userId: r.userId } : { tenantId: r.tenantId, externalId: r.externalId };
+  return r.userId
+    ? { tenantId: r.tenantId, userId: r.userId }
+    : { tenantId: r.tenantId, externalId: r.externalId };
 }

@@ -17,7 +17,11 @@ export class AdminAuthenticator {
   requireAdmin(authorization: string | undefined): void {
     const match = /^Bearer (.+)$/.exec(authorization ?? '');
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), this.expected)) {
-      throw new DomainError('UNAUTHENTICATED', CommonErrorCodes.UNAUTHENTICATED, 'A valid Bearer credential is required');
+      throw new DomainError(
+        'UNAUTHENTICATED',
+        CommonErrorCodes.UNAUTHENTICATED,
+        'A valid Bearer credential is required',
+      );
     }
   }
 }

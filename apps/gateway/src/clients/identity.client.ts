@@ -15,7 +15,12 @@ const USER_STATUS: Record<string, UserView['status']> = {
 
 function toTenantView(t: identityV1.Tenant | undefined): TenantView {
   if (!t) throw new Error('identity returned no tenant');
-  return { id: t.id, name: t.name, status: TENANT_STATUS[t.status] ?? 'SUSPENDED', createdAt: fromTimestamp(t.createTime) ?? new Date(0) };
+  return {
+    id: t.id,
+    name: t.name,
+    status: TENANT_STATUS[t.status] ?? 'SUSPENDED',
+    createdAt: fromTimestamp(t.createTime) ?? new Date(0),
+  };
 }
 
 function toUserView(u: identityV1.User | undefined): UserView {

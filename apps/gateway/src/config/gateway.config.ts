@@ -8,9 +8,19 @@ export const gatewayConfigSchema = serviceBaseSchema.extend({
   HTTP_PORT: port(8080),
   GRPC_PORT: port(50051),
   /** Largest HTTP body accepted; larger requests get 413 PAYLOAD_TOO_LARGE. */
-  HTTP_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(16 * 1024),
+  HTTP_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(16 * 1024),
   /** Largest gRPC request accepted; larger ones get RESOURCE_EXHAUSTED. */
-  GRPC_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024),
+  GRPC_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024)
+    .default(64 * 1024),
   IDENTITY_GRPC_URL: hostPort.default('127.0.0.1:50061'),
   AUDIT_GRPC_URL: hostPort.default('127.0.0.1:50065'),
   /**

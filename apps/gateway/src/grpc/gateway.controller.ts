@@ -3,7 +3,13 @@ import { Controller } from '@nestjs/common';
 import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
 import { toAuditPageMessage, toTenantMessage, toUserMessage } from '../api/gateway.mapper';
-import { createTenantSchema, createUserSchema, getUserSchema, listAuditEventsSchema, userLookupOf } from '../api/gateway.schemas';
+import {
+  createTenantSchema,
+  createUserSchema,
+  getUserSchema,
+  listAuditEventsSchema,
+  userLookupOf,
+} from '../api/gateway.schemas';
 import { AdminAuthenticator } from '../auth/admin-authenticator';
 import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';
 import { CreateUserUseCase } from '../use-cases/create-user/create-user.use-case';
@@ -27,13 +33,19 @@ export class GatewayGrpcController implements gatewayV1.GatewayServiceController
     private readonly listAuditEventsUseCase: ListAuditEventsUseCase,
   ) {}
 
-  async createTenant(request: gatewayV1.CreateTenantRequest, metadata?: Metadata): Promise<gatewayV1.CreateTenantResponse> {
+  async createTenant(
+    request: gatewayV1.CreateTenantRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.CreateTenantResponse> {
     this.auth.requireAdmin(authorizationOf(metadata));
     const tenant = await this.createTenantUseCase.execute(parseOrThrow(createTenantSchema, request));
     return { tenant: toTenantMessage(tenant) };
   }
 
-  async createUser(request: gatewayV1.CreateUserRequest, metadata?: Metadata): Promise<gatewayV1.CreateUserResponse> {
+  async createUser(
+    request: gatewayV1.CreateUserRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.CreateUserResponse> {
     this.auth.requireAdmin(authorizationOf(metadata));
     const user = await this.createUserUseCase.execute(parseOrThrow(createUserSchema, request));
     return { user: toUserMessage(user) };

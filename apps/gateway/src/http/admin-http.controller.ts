@@ -24,9 +24,14 @@ export class AdminHttpController {
   }
 
   @Get('audit/events')
-  async listAuditEvents(@Headers('authorization') authorization: string | undefined, @Query() query: unknown) {
+  async listAuditEvents(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: unknown,
+  ) {
     this.auth.requireAdmin(authorization);
-    const page = await this.listAuditEventsUseCase.execute(parseOrThrow(listAuditEventsSchema.strict(), query));
+    const page = await this.listAuditEventsUseCase.execute(
+      parseOrThrow(listAuditEventsSchema.strict(), query),
+    );
     return gatewayV1.ListAuditEventsResponse.toJSON(toAuditPageMessage(page));
   }
 }

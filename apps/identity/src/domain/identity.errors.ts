@@ -11,6 +11,11 @@ export const tenantNotFound = () =>
   new DomainError('NOT_FOUND', IdentityErrorCodes.TENANT_NOT_FOUND, 'No tenant with that id');
 export const tenantSuspended = () =>
   new DomainError('FAILED_PRECONDITION', IdentityErrorCodes.TENANT_SUSPENDED, 'The tenant is suspended');
-export const userNotFound = () => new DomainError('NOT_FOUND', IdentityErrorCodes.USER_NOT_FOUND, 'No such user in this tenant');
+export const userNotFound = () =>
+  new DomainError('NOT_FOUND', IdentityErrorCodes.USER_NOT_FOUND, 'No such user in this tenant');
 export const userAlreadyExists = () =>
-  new DomainError('ALREADY_EXISTS', IdentityErrorCodes.USER_ALREADY_EXISTS, 'A user with that external id already exists in this tenant');
+  new DomainError(
+    'ALREADY_EXISTS',
+    IdentityErrorCodes.USER_ALREADY_EXISTS,
+    'A user with that external id already exists in this tenant',
+  );

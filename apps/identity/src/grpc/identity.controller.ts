@@ -6,7 +6,13 @@ import { CreateUserUseCase } from '../use-cases/create-user/create-user.use-case
 import { GetTenantUseCase } from '../use-cases/get-tenant/get-tenant.use-case';
 import { GetUserUseCase } from '../use-cases/get-user/get-user.use-case';
 import { toTenantMessage, toUserMessage } from './identity.mapper';
-import { createTenantSchema, createUserSchema, getTenantSchema, getUserInput, getUserSchema } from './identity.schemas';
+import {
+  createTenantSchema,
+  createUserSchema,
+  getTenantSchema,
+  getUserInput,
+  getUserSchema,
+} from './identity.schemas';
 
 /** Thin: validate, call one use-case, map the result. */
 @Controller()

@@ -6,7 +6,10 @@ export function toTenantMessage(tenant: Tenant): identityV1.Tenant {
   return {
     id: tenant.id,
     name: tenant.name,
-    status: tenant.status === 'ACTIVE' ? identityV1.TenantStatus.TENANT_STATUS_ACTIVE : identityV1.TenantStatus.TENANT_STATUS_SUSPENDED,
+    status:
+      tenant.status === 'ACTIVE'
+        ? identityV1.TenantStatus.TENANT_STATUS_ACTIVE
+        : identityV1.TenantStatus.TENANT_STATUS_SUSPENDED,
     createTime: toTimestamp(tenant.createdAt),
   };
 }

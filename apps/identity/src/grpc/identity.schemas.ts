@@ -27,7 +27,10 @@ const phoneNumber = z
   .transform((v, ctx) => {
     const parsed = parsePhoneNumberFromString(v);
     if (!parsed || !parsed.isValid()) {
-      ctx.addIssue({ code: 'custom', message: 'must be a valid international phone number (E.164, e.g. +14155550123)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a valid international phone number (E.164, e.g. +14155550123)',
+      });
       return z.NEVER;
     }
     return parsed.number;
@@ -46,10 +49,10 @@ export const createUserSchema = z.object({
   phoneNumber: optional(phoneNumber),
 });
 
-export const getUserSchema = z.union([
-  z.object({ tenantId: uuid, userId: uuid }),
-  z.object({ tenantId: uuid, externalId }),
-], { error: 'one of userId or externalId is required' });
+export const getUserSchema = z.union(
+  [z.object({ tenantId: uuid, userId: uuid }), z.object({ tenantId: uuid, externalId })],
+  { error: 'one of userId or externalId is required' },
+);
 
 /** Normalises the proto oneof into the union the schema expects. */
 export function getUserInput(request: { tenantId: string; userId?: string; externalId?: string }) {

@@ -3,7 +3,12 @@ import type { NewEvent, OutboxWriter } from '@portcullis/messaging';
 import { isUniqueViolation } from '@portcullis/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { userAlreadyExists } from '../domain/identity.errors';
-import type { IdentityTransaction, IdentityUnitOfWork, TenantRepository, UserRepository } from '../domain/ports';
+import type {
+  IdentityTransaction,
+  IdentityUnitOfWork,
+  TenantRepository,
+  UserRepository,
+} from '../domain/ports';
 import type { Tenant } from '../domain/tenant';
 import type { User } from '../domain/user';
 
@@ -24,7 +29,12 @@ interface UserRow {
   created_at: Date;
 }
 
-const toTenant = (r: TenantRow): Tenant => ({ id: r.id, name: r.name, status: r.status, createdAt: r.created_at });
+const toTenant = (r: TenantRow): Tenant => ({
+  id: r.id,
+  name: r.name,
+  status: r.status,
+  createdAt: r.created_at,
+});
 const toUser = (r: UserRow): User => ({
   id: r.id,
   tenantId: r.tenant_id,
@@ -57,15 +67,18 @@ class SqlUserRepository implements UserRepository {
   constructor(private readonly manager: EntityManager) {}
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
-    const rows: UserRow[] = await this.manager.query('SELECT * FROM users WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const rows: UserRow[] = await this.manager.query('SELECT * FROM users WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ]);
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
   async findByExternalId(tenantId: string, externalId: string): Promise<User | undefined> {
-    const rows: UserRow[] = await this.manager.query('SELECT * FROM users WHERE tenant_id = $1 AND external_id = $2', [
-      tenantId,
-      externalId,
-    ]);
+    const rows: UserRow[] = await this.manager.query(
+      'SELECT * FROM users WHERE tenant_id = $1 AND external_id = $2',
+      [tenantId, externalId],
+    );
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 

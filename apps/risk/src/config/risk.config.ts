@@ -1,9 +1,15 @@
-import { type Config, eventDrivenServiceSchema, FAULT_POINTS_IN_PRODUCTION, loadConfig, refuseFaultPointsInProduction } from '@portcullis/config';
-
-export const riskConfigSchema = eventDrivenServiceSchema({ grpcPort: 50064, database: 'portcullis_risk' }).refine(
-  refuseFaultPointsInProduction,
+import {
+  type Config,
+  eventDrivenServiceSchema,
   FAULT_POINTS_IN_PRODUCTION,
-);
+  loadConfig,
+  refuseFaultPointsInProduction,
+} from '@portcullis/config';
+
+export const riskConfigSchema = eventDrivenServiceSchema({
+  grpcPort: 50064,
+  database: 'portcullis_risk',
+}).refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
 
 export type RiskConfig = Config<typeof riskConfigSchema>;
 

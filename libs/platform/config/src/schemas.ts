@@ -19,7 +19,8 @@ export const EXAMPLE_SECRET_VALUES: readonly string[] = [
   'replace-me',
 ];
 
-const EXAMPLE_PATTERN = /^(change[-_ ]?me|example|replace[-_ ]?me|secret|password|admin|test|portcullis|x+|0+)$/i;
+const EXAMPLE_PATTERN =
+  /^(change[-_ ]?me|example|replace[-_ ]?me|secret|password|admin|test|portcullis|x+|0+)$/i;
 
 /** A secret setting: required, at least `minLength` characters, and not an example value. */
 export function secret(minLength = 32) {
@@ -85,7 +86,10 @@ export const kafkaSchema = z.object({
 });
 
 /** Refinement for schemas that include kafkaSchema. */
-export function refuseFaultPointsInProduction(c: { NODE_ENV: string; FAULT_POINTS?: string | undefined }): boolean {
+export function refuseFaultPointsInProduction(c: {
+  NODE_ENV: string;
+  FAULT_POINTS?: string | undefined;
+}): boolean {
   return !(c.NODE_ENV === 'production' && c.FAULT_POINTS);
 }
 

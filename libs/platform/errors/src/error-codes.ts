@@ -18,9 +18,14 @@ export const CommonErrorCodes = {
 
 export function validationFailed(violations: readonly FieldViolation[]): DomainError {
   const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
-  return new DomainError('INVALID_ARGUMENT', CommonErrorCodes.VALIDATION_FAILED, `Invalid request: ${summary}`, {
-    violations,
-  });
+  return new DomainError(
+    'INVALID_ARGUMENT',
+    CommonErrorCodes.VALIDATION_FAILED,
+    `Invalid request: ${summary}`,
+    {
+      violations,
+    },
+  );
 }
 
 /** What a client sees for any error we did not anticipate: no message, no stack. */

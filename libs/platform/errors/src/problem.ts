@@ -19,7 +19,10 @@ function titleOf(code: string): string {
   return words.map((w, i) => (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w)).join(' ');
 }
 
-export function toProblem(error: DomainError, extras: { instance?: string; traceId?: string } = {}): ProblemDetails {
+export function toProblem(
+  error: DomainError,
+  extras: { instance?: string; traceId?: string } = {},
+): ProblemDetails {
   return {
     type: `${PROBLEM_TYPE_BASE}${error.code.toLowerCase().replace(/_/g, '-')}`,
     title: titleOf(error.code),

@@ -28,18 +28,30 @@ export function toGrpcError(error: DomainError): GrpcErrorPayload {
 }
 
 function isServiceError(error: unknown): error is ServiceError {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof (error as ServiceError).code === 'number';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'code' in error &&
+    typeof (error as ServiceError).code === 'number'
+  );
 }
 
 /** A peer's gRPC error → DomainError, keeping the peer's stable code when it sent one. */
 export function fromGrpcError(error: unknown, peer: string): DomainError {
   if (!isServiceError(error)) {
-    return new DomainError('INTERNAL', CommonErrorCodes.INTERNAL_ERROR, 'Internal error', {}, { cause: error });
+    return new DomainError(
+      'INTERNAL',
+      CommonErrorCodes.INTERNAL_ERROR,
+      'Internal error',
+      {},
+      { cause: error },
+    );
   }
   const metadata = error.metadata instanceof Metadata ? error.metadata : undefined;
   const code = metadata?.get(ERROR_METADATA.code)[0];
   if (typeof code === 'string') {
-    const kind = (metadata?.get(ERROR_METADATA.kind)[0] as ErrorKind | undefined) ?? kindOfGrpcStatus(error.code);
+    const kind =
+      (metadata?.get(ERROR_METADATA.kind)[0] as ErrorKind | undefined) ?? kindOfGrpcStatus(error.code);
     const rawDetails = metadata?.get(ERROR_METADATA.details)[0];
     let details: ErrorDetails = {};
     if (typeof rawDetails === 'string') {
@@ -53,10 +65,36 @@ export function fromGrpcError(error: unknown, peer: string): DomainError {
   }
   switch (error.code) {
     case status.DEADLINE_EXCEEDED:
-      return new DomainError('DEADLINE_EXCEEDED', CommonErrorCodes.UPSTREAM_TIMEOUT, `${peer} did not answer in time`, {}, { cause: error });
+      return new DomainError(
+        'DEADLINE_EXCEEDED',
+        CommonErrorCodes.UPSTREAM_TIMEOUT,
+        `${peer} did not answer in time`,
+        {},
+        { cause: error },
+      );
+    case status.RESOURCE_EXHAUSTED:
+      return new DomainError(
+        'RESOURCE_EXHAUSTED',
+        'RESOURCE_EXHAUSTED',
+        error.details || 'Resource exhausted',
+        {},
+        { cause: error },
+      );
     case status.UNAVAILABLE:
-      return new DomainError('UNAVAILABLE', CommonErrorCodes.UPSTREAM_UNAVAILABLE, `${peer} is unavailable`, {}, { cause: error });
+      return new DomainError(
+        'UNAVAILABLE',
+        CommonErrorCodes.UPSTREAM_UNAVAILABLE,
+        `${peer} is unavailable`,
+        {},
+        { cause: error },
+      );
     default:
-      return new DomainError('INTERNAL', CommonErrorCodes.INTERNAL_ERROR, 'Internal error', {}, { cause: error });
+      return new DomainError(
+        'INTERNAL',
+        CommonErrorCodes.INTERNAL_ERROR,
+        'Internal error',
+        {},
+        { cause: error },
+      );
   }
 }

@@ -47,8 +47,10 @@ export function grpcServerOptions(settings: GrpcServerSettings, health: GrpcHeal
       loader: PROTO_LOADER_OPTIONS,
       maxReceiveMessageLength: settings.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
       onLoadPackageDefinition: (definition: object, server: Pick<Server, 'addService'>) => {
-        new ReflectionService(definition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(server);
-        health.implementation.addToServer(server as Server);
+        new ReflectionService(definition as ConstructorParameters<typeof ReflectionService>[0]).addToServer(
+          server,
+        );
+        health.implementation.addToServer(server);
       },
     },
   };

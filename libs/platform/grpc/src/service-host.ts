@@ -67,7 +67,12 @@ export function runMain(service: string, main: ServiceMain): void {
         process.exit(0);
       },
       (error: unknown) => {
-        stderrLine({ level: 'fatal', service, msg: 'migration failed', error: error instanceof Error ? error.message : String(error) });
+        stderrLine({
+          level: 'fatal',
+          service,
+          msg: 'migration failed',
+          error: error instanceof Error ? error.message : String(error),
+        });
         process.exit(1);
       },
     );
@@ -90,7 +95,12 @@ export function runMain(service: string, main: ServiceMain): void {
       process.on('SIGINT', () => shutdown('SIGINT'));
     })
     .catch((error: unknown) => {
-      stderrLine({ level: 'fatal', service, msg: 'failed to start', error: error instanceof Error ? error.message : String(error) });
+      stderrLine({
+        level: 'fatal',
+        service,
+        msg: 'failed to start',
+        error: error instanceof Error ? error.message : String(error),
+      });
       process.exit(1);
     });
 }
@@ -104,14 +114,18 @@ export async function startHealthOnlyService(
   settings: { readonly logger: Logger; readonly host: string; readonly port: number },
 ): Promise<RunningService & { readonly port: number }> {
   const health = new GrpcHealth();
-  const app = await NestFactory.createApplicationContext(module, { logger: new PinoNestLogger(settings.logger) });
+  const app = await NestFactory.createApplicationContext(module, {
+    logger: new PinoNestLogger(settings.logger),
+  });
   await app.init();
   const server = new grpc.Server();
   health.implementation.addToServer(server);
   new ReflectionService(loadSync(healthProtoPath)).addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${settings.host}:${settings.port}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
+    server.bindAsync(
+      `${settings.host}:${settings.port}`,
+      grpc.ServerCredentials.createInsecure(),
+      (error, bound) => (error ? reject(error) : resolve(bound)),
     ),
   );
   health.setAll('SERVING');

@@ -77,16 +77,33 @@ export class EventConsumer {
       heartbeatInterval: 1000,
       retry: { initialRetryTime: 300, retries: 8 },
     });
-    this.dlqProducer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    this.dlqProducer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await this.dlqProducer.connect();
     await consumer.connect();
-    await consumer.subscribe({ topics: [...this.settings.topics], fromBeginning: this.settings.fromBeginning ?? true });
+    await consumer.subscribe({
+      topics: [...this.settings.topics],
+      fromBeginning: this.settings.fromBeginning ?? true,
+    });
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 500,
       autoCommitThreshold: 100,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      // kafkajs hands these callbacks over as closures and documents destructuring them.
+      /* eslint-disable @typescript-eslint/unbound-method */
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        /* eslint-enable @typescript-eslint/unbound-method */
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) break;
           await this.process(batch.topic, batch.partition, message, heartbeat);
@@ -115,7 +132,12 @@ export class EventConsumer {
     this.dlqProducer = undefined;
   }
 
-  private async process(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<void> {
+  private async process(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
     const headers = headerMap(message);
     let event: ConsumedEvent;
     try {
@@ -133,7 +155,11 @@ export class EventConsumer {
           'messaging',
           `${this.settings.groupId}.consume ${event.type}`,
           headers,
-          { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.message.id': event.id },
+          {
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'messaging.message.id': event.id,
+          },
           () => this.applyOnce(event),
         );
         this.faults.hit('consumer.after-handle');
@@ -146,7 +172,10 @@ export class EventConsumer {
           return;
         }
         const delay = (this.settings.initialBackoffMs ?? 100) * 2 ** (attempt - 1);
-        this.logger.warn({ err: error, eventId: event.id, eventType: event.type, attempt, retryInMs: delay }, 'event handler failed, retrying');
+        this.logger.warn(
+          { err: error, eventId: event.id, eventType: event.type, attempt, retryInMs: delay },
+          'event handler failed, retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         await heartbeat();
       }
@@ -168,15 +197,23 @@ export class EventConsumer {
     });
   }
 
-  private envelope(topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>): ConsumedEvent {
+  private envelope(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+  ): ConsumedEvent {
     const id = headers[EVENT_HEADERS.id];
     const type = headers[EVENT_HEADERS.type];
     const tenantId = headers[EVENT_HEADERS.tenantId];
     const occurredAt = new Date(headers[EVENT_HEADERS.occurredAt] ?? '');
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new PoisonMessageError('missing or malformed event-id header');
-    if (!type || !isEventType(type)) throw new PoisonMessageError(`unknown event type ${JSON.stringify(type ?? null)}`);
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new PoisonMessageError('missing or malformed event-id header');
+    if (!type || !isEventType(type))
+      throw new PoisonMessageError(`unknown event type ${JSON.stringify(type ?? null)}`);
     if (!tenantId) throw new PoisonMessageError('missing tenant-id header');
-    if (Number.isNaN(occurredAt.getTime())) throw new PoisonMessageError('missing or malformed occurred-at header');
+    if (Number.isNaN(occurredAt.getTime()))
+      throw new PoisonMessageError('missing or malformed occurred-at header');
     if (!message.value) throw new PoisonMessageError('empty payload');
     return {
       id,
@@ -192,10 +229,20 @@ export class EventConsumer {
     };
   }
 
-  private async deadLetter(topic: string, message: KafkaMessage, headers: Record<string, string>, error: Error): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    error: Error,
+  ): Promise<void> {
     const dlq = deadLetterTopicOf(topic, this.settings.groupId);
     this.logger.error(
-      { eventId: headers[EVENT_HEADERS.id], eventType: headers[EVENT_HEADERS.type], dlq, reason: error.message },
+      {
+        eventId: headers[EVENT_HEADERS.id],
+        eventType: headers[EVENT_HEADERS.type],
+        dlq,
+        reason: error.message,
+      },
       'event parked on the dead-letter topic',
     );
     await this.dlqProducer?.send({

@@ -33,14 +33,19 @@ export function createKafka(settings: KafkaSettings): Kafka {
         if (message.startsWith('Limiting retries for the idempotent producer')) return;
         // Broker answers such as "coordinator not available" or "group is rebalancing" are
         // retried by kafkajs itself: worth a warning, not an error.
-        const severity = LEVELS[level] === 'error' && message.startsWith('Response ') ? 'warn' : (LEVELS[level] ?? 'info');
+        const severity =
+          LEVELS[level] === 'error' && message.startsWith('Response ') ? 'warn' : (LEVELS[level] ?? 'info');
         log[severity]({ kafka: rest }, message);
       },
   });
 }
 
 /** Creates the topics that do not exist yet (idempotent; safe from several instances). */
-export async function ensureTopics(kafka: Kafka, topics: readonly string[], numPartitions = 3): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  numPartitions = 3,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -55,7 +55,10 @@ export function outboxProviders(settings: OutboxSettings): Provider[] {
         new OutboxRelay(
           ds,
           kafka,
-          { pollIntervalMs: settings.pollIntervalMs, listenUrl: databaseUrl(settings.serverUrl, settings.database) },
+          {
+            pollIntervalMs: settings.pollIntervalMs,
+            listenUrl: databaseUrl(settings.serverUrl, settings.database),
+          },
           logger.child({ component: 'outbox-relay' }),
           faults,
         ),

@@ -97,7 +97,10 @@ export class OutboxRelay {
       } catch (error) {
         this.failures += 1;
         const delay = Math.min(this.settings.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
-        this.logger.warn({ err: error, attempt: this.failures, retryInMs: delay }, 'outbox relay could not publish');
+        this.logger.warn(
+          { err: error, attempt: this.failures, retryInMs: delay },
+          'outbox relay could not publish',
+        );
         await this.producer?.disconnect().catch(() => undefined);
         this.producer = undefined;
         await this.sleep(delay);
@@ -134,7 +137,12 @@ export class OutboxRelay {
 
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: true });
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: true,
+      });
       await producer.connect();
       this.producer = producer;
     }

@@ -48,7 +48,16 @@ export class SqlOutboxWriter implements OutboxWriter {
     await manager.query(
       `INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, definition.topic, key, event.type, event.tenantId, encodeEventPayload(event.type, event.payload), headers, event.occurredAt],
+      [
+        id,
+        definition.topic,
+        key,
+        event.type,
+        event.tenantId,
+        encodeEventPayload(event.type, event.payload),
+        headers,
+        event.occurredAt,
+      ],
     );
     // Delivered to the relay's LISTEN only if and when this transaction commits.
     await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);

@@ -17,7 +17,10 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { service: options.service, version: options.version ?? process.env['npm_package_version'] ?? '0.0.0' },
+      base: {
+        service: options.service,
+        version: options.version ?? process.env['npm_package_version'] ?? '0.0.0',
+      },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

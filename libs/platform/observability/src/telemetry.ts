@@ -25,7 +25,9 @@ export function startTelemetry(options: TelemetryOptions): void {
   if (!options.enabled || sdk) return;
   const exporter =
     options.exporter ??
-    (options.otlpEndpoint ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }) : undefined);
+    (options.otlpEndpoint
+      ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
+      : undefined);
   sdk = new NodeSDK({
     serviceName: options.serviceName,
     // Without an exporter spans still exist (trace ids in logs, problem details and Kafka

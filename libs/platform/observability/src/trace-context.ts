@@ -1,4 +1,12 @@
-import { context, type Context, isSpanContextValid, trace, SpanKind, type Span, type Link } from '@opentelemetry/api';
+import {
+  context,
+  type Context,
+  isSpanContextValid,
+  trace,
+  SpanKind,
+  type Span,
+  type Link,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
@@ -8,20 +16,21 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 const propagator = new W3CTraceContextPropagator();
 
 export type Carrier = Record<string, string>;
+type ReadonlyCarrier = Readonly<Record<string, string | undefined>>;
 
 export function injectTraceContext(carrier: Carrier = {}, ctx: Context = context.active()): Carrier {
   propagator.inject(ctx, carrier, {
-    set: (c, key, value) => {
+    set: (c: Carrier, key, value) => {
       c[key] = value;
     },
   });
   return carrier;
 }
 
-export function extractTraceContext(carrier: Readonly<Record<string, string | undefined>>): Context {
+export function extractTraceContext(carrier: ReadonlyCarrier): Context {
   return propagator.extract(context.active(), carrier, {
-    get: (c, key) => c[key],
-    keys: (c) => Object.keys(c),
+    get: (c: ReadonlyCarrier, key) => c[key],
+    keys: (c: ReadonlyCarrier) => Object.keys(c),
   });
 }
 
@@ -46,20 +55,29 @@ export async function withConsumerSpan<T>(
   const parentSpanContext = trace.getSpanContext(parent);
   const links: Link[] = parentSpanContext ? [{ context: parentSpanContext }] : [];
   const tracer = trace.getTracer(tracerName);
-  return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes, links }, parent, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      span.recordException(error as Error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer.startActiveSpan(
+    spanName,
+    { kind: SpanKind.CONSUMER, attributes, links },
+    parent,
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        span.recordException(error as Error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Runs `work` in an internal span named `<service>.<UseCase>`. */
-export async function withSpan<T>(tracerName: string, spanName: string, work: (span: Span) => Promise<T>): Promise<T> {
+export async function withSpan<T>(
+  tracerName: string,
+  spanName: string,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
   return trace.getTracer(tracerName).startActiveSpan(spanName, async (span) => {
     try {
       return await work(span);

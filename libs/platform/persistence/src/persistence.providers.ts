@@ -16,6 +16,10 @@ class DataSourceCloser implements OnApplicationShutdown {
 export function persistenceProviders(settings: DataSourceSettings, migrateOnBoot: boolean): Provider[] {
   return [
     { provide: DATA_SOURCE, useFactory: () => openDataSource(settings, migrateOnBoot) },
-    { provide: DataSourceCloser, useFactory: (ds: DataSource) => new DataSourceCloser(ds), inject: [DATA_SOURCE] },
+    {
+      provide: DataSourceCloser,
+      useFactory: (ds: DataSource) => new DataSourceCloser(ds),
+      inject: [DATA_SOURCE],
+    },
   ];
 }

@@ -18,7 +18,9 @@ export class AuditSchema1764316800200 implements MigrationInterface {
         data        jsonb NOT NULL
       )`);
     await queryRunner.query('CREATE INDEX audit_events_tenant_seq_idx ON audit_events (tenant_id, sequence)');
-    await queryRunner.query('CREATE INDEX audit_events_tenant_user_seq_idx ON audit_events (tenant_id, user_id, sequence)');
+    await queryRunner.query(
+      'CREATE INDEX audit_events_tenant_user_seq_idx ON audit_events (tenant_id, user_id, sequence)',
+    );
     await queryRunner.query(`
       CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

@@ -38,6 +38,9 @@ export class ListAuditEventsUseCase {
     });
     const page = events.slice(0, input.pageSize);
     const last = page[page.length - 1];
-    return { events: page, nextPageToken: events.length > input.pageSize && last ? encodeToken(last.sequence) : undefined };
+    return {
+      events: page,
+      nextPageToken: events.length > input.pageSize && last ? encodeToken(last.sequence) : undefined,
+    };
   }
 }

@@ -16,7 +16,12 @@ export class CreateTenantUseCase {
   ) {}
 
   execute(input: CreateTenantInput): Promise<Tenant> {
-    const tenant: Tenant = { id: this.ids.next(), name: input.name, status: 'ACTIVE', createdAt: this.clock.now() };
+    const tenant: Tenant = {
+      id: this.ids.next(),
+      name: input.name,
+      status: 'ACTIVE',
+      createdAt: this.clock.now(),
+    };
     return this.uow.run(async (tx) => {
       await tx.tenants.insert(tenant);
       await tx.events.record({

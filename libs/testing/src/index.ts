@@ -1,0 +1,4 @@
+export * from './eventually';
+export * from './environment';
+export * from './service-process';
+export * from './kafka-probe';

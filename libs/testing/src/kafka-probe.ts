@@ -1,0 +1,54 @@
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { uniqueSuffix } from './environment';
+
+export interface ReceivedMessage {
+  readonly topic: string;
+  readonly key: string | undefined;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+const toHeaders = (m: KafkaMessage) =>
+  Object.fromEntries(
+    Object.entries(m.headers ?? {}).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.toString() ?? '']),
+  );
+
+/** Reads topics from the beginning into memory, for assertions on what was published. */
+export async function kafkaProbe(brokers: string[], topics: string[]) {
+  const kafka = new Kafka({ brokers, clientId: 'test-probe', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `test-probe-${uniqueSuffix()}` });
+  const received: ReceivedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: true });
+  await consumer.run({
+    eachMessage: ({ topic, message }) => {
+      received.push({
+        topic,
+        key: message.key?.toString(),
+        value: message.value,
+        headers: toHeaders(message),
+      });
+      return Promise.resolve();
+    },
+  });
+  return {
+    received,
+    stop: () => consumer.disconnect(),
+  };
+}
+
+/** Publishes raw messages (tests of consumers: duplicates, poison messages). */
+export async function publishRaw(
+  brokers: string[],
+  topic: string,
+  messages: { key?: string; value: Buffer | string | null; headers?: Record<string, string> }[],
+): Promise<void> {
+  const kafka = new Kafka({ brokers, clientId: 'test-publisher', logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages });
+  } finally {
+    await producer.disconnect();
+  }
+}
