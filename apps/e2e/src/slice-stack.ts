@@ -16,6 +16,8 @@ export interface SliceOptions {
   readonly kafkaBrokers?: string[];
   readonly identityFaultPoints?: string;
   readonly auditFaultPoints?: string;
+  /** Extra settings for every service (e.g. OTEL_ENABLED, LOG_LEVEL). */
+  readonly env?: Record<string, string>;
 }
 
 /**
@@ -57,6 +59,7 @@ export class SliceStack {
       this.startAudit(this.options.auditFaultPoints),
     ]);
     this.gateway = await startServiceProcess('gateway', {
+      ...this.options.env,
       GRPC_PORT: String(this.ports.gateway),
       HTTP_PORT: String(this.ports.http),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
@@ -71,6 +74,7 @@ export class SliceStack {
 
   startIdentity(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('identity', {
+      ...this.options.env,
       GRPC_PORT: String(this.ports.identity),
       DATABASE_URL: this.databaseUrl,
       DATABASE_NAME: this.identityDb,
@@ -82,6 +86,7 @@ export class SliceStack {
 
   startAudit(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('audit', {
+      ...this.options.env,
       GRPC_PORT: String(this.ports.audit),
       DATABASE_URL: this.databaseUrl,
       DATABASE_NAME: this.auditDb,

@@ -2,3 +2,4 @@ export * from './eventually';
 export * from './environment';
 export * from './service-process';
 export * from './kafka-probe';
+export * from './dedicated-kafka';

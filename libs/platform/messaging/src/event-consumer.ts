@@ -194,6 +194,7 @@ export class EventConsumer {
         return;
       }
       await this.settings.handler(event, manager);
+      this.logger.debug({ eventId: event.id, eventType: event.type }, 'event applied');
     });
   }
 
