@@ -1,3 +1,4 @@
+import { ensureTopics } from '@portcullis/messaging';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { uniqueSuffix } from './environment';
 
@@ -18,8 +19,14 @@ export async function kafkaProbe(brokers: string[], topics: string[]) {
   const kafka = new Kafka({ brokers, clientId: 'test-probe', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-probe-${uniqueSuffix()}` });
   const received: ReceivedMessage[] = [];
+  await ensureTopics(kafka, topics);
   await consumer.connect();
-  await consumer.subscribe({ topics, fromBeginning: true });
+  try {
+    await consumer.subscribe({ topics, fromBeginning: true });
+  } catch (error) {
+    await consumer.disconnect();
+    throw error;
+  }
   await consumer.run({
     eachMessage: ({ topic, message }) => {
       received.push({

@@ -4,6 +4,7 @@ import { isTransientDatabaseError } from '@portcullis/persistence';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type FaultInjector, NO_FAULTS } from './fault-points';
+import { ensureTopics } from './kafka';
 
 /** One event as a consumer sees it: envelope from the headers, payload still encoded. */
 export interface ConsumedEvent {
@@ -77,6 +78,12 @@ export class EventConsumer {
       heartbeatInterval: 1000,
       retry: { initialRetryTime: 300, retries: 8 },
     });
+    // Dead-letter topics exist before the first poison message, so operators can subscribe early.
+    await ensureTopics(
+      this.kafka,
+      this.settings.topics.map((topic) => deadLetterTopicOf(topic, this.settings.groupId)),
+      1,
+    );
     this.dlqProducer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
