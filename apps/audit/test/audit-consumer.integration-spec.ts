@@ -60,8 +60,7 @@ describe('audit consumer', () => {
   const query = <T>(sql: string, params: unknown[] = []) =>
     queryDatabase<T>(infra.databaseUrl, database, sql, params);
 
-  function userCreated(tenantId: string, eventId = randomUUID()) {
-    const userId = randomUUID();
+  function userCreated(tenantId: string, eventId: string = randomUUID(), userId: string = randomUUID()) {
     return {
       key: `${tenantId}:${userId}`,
       value: encodeEventPayload('identity.user.created', {
@@ -85,7 +84,8 @@ describe('audit consumer', () => {
     const tenantId = randomUUID();
     const event = userCreated(tenantId);
     await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [event, event]);
-    const marker = userCreated(tenantId); // published after both copies: once it is in, both were read
+    // Same key, so the same partition, published after both copies: once it is in, both were read.
+    const marker = userCreated(tenantId, randomUUID(), event.key.split(':')[1]);
     await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [marker]);
     await eventually(async () => {
       const rows = await query<{ event_id: string }>(

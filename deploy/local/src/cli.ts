@@ -1,5 +1,5 @@
 /* Native local stack: `npm start` (up), `npm stop` (down), `npm run status`, `npm run migrate`. */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,25 +41,37 @@ async function infrastructure(): Promise<StackEnv> {
   return { databaseUrl: pg.url, kafkaBrokers: kafka.brokers, adminToken: adminToken() };
 }
 
-function migrate(stack: StackEnv): void {
-  for (const service of SERVICES.filter((s) => s !== 'gateway')) {
-    const result = spawnSync(process.execPath, nodeArgs(service, ['migrate']), {
-      cwd: REPO_ROOT,
-      env: serviceEnv(service, stack),
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    if (result.status !== 0) throw new Error(`migrations of ${service} failed`);
-  }
+/** The migrate step of every service with a database, in parallel (each owns its database). */
+async function migrate(stack: StackEnv): Promise<void> {
+  const services = SERVICES.filter((s) => s !== 'gateway');
+  const results = await Promise.all(
+    services.map(
+      (service) =>
+        new Promise<number | null>((resolve) => {
+          const child = spawn(process.execPath, nodeArgs(service, ['migrate']), {
+            cwd: REPO_ROOT,
+            env: serviceEnv(service, stack),
+            stdio: ['ignore', 'inherit', 'inherit'],
+          });
+          child.once('exit', (code) => resolve(code));
+        }),
+    ),
+  );
+  const failed = services.filter((_, i) => results[i] !== 0);
+  if (failed.length > 0) throw new Error(`migrations failed: ${failed.join(', ')}`);
 }
 
 async function up(): Promise<void> {
   const started = Date.now();
   const stack = await infrastructure();
-  migrate(stack);
-  for (const service of SERVICES) {
+  await migrate(stack);
+  // The five back-end services start together; the gateway, which calls them, last.
+  const start = async (service: (typeof SERVICES)[number]) => {
     const pid = await startService(service, stack);
     say(`${service.padEnd(8)} SERVING on 127.0.0.1:${SERVICE_PORTS[service]} (pid ${pid})`);
-  }
+  };
+  await Promise.all(SERVICES.filter((s) => s !== 'gateway').map(start));
+  await start('gateway');
   say(`up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   say(`HTTP API: http://127.0.0.1:${GATEWAY_HTTP_PORT}   gRPC API: 127.0.0.1:${SERVICE_PORTS.gateway}`);
   say(`admin token: stored in ${join(stateDir(), 'admin-token')} (or GATEWAY_ADMIN_TOKEN); try:`);
