@@ -40,22 +40,40 @@ export function createKafka(settings: KafkaSettings): Kafka {
   });
 }
 
-/** Creates the topics that do not exist yet (idempotent; safe from several instances). */
+/**
+ * Creates the topics that do not exist yet and waits until every partition has a leader.
+ * Idempotent and safe from several instances booting together: a broker that is still electing
+ * leaders, or another instance creating the same topic, is retried with backoff.
+ */
 export async function ensureTopics(
   kafka: Kafka,
   topics: readonly string[],
   numPartitions = 3,
 ): Promise<void> {
+  if (topics.length === 0) return;
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
-      });
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = topics.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: false,
+            topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+          });
+        }
+        const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+        const leaderless = metadata.topics.filter(
+          (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+        );
+        if (leaderless.length === 0) return;
+        throw new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`);
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * attempt)));
+      }
     }
   } finally {
     await admin.disconnect();
