@@ -78,3 +78,6 @@ export async function startServiceProcess(
   }
   return handle;
 }
+
+/** Re-exported for black-box tests, which may use the local stack only through this library. */
+export { grpcHealth, type ServiceName } from '@portcullis/local-stack';

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import {
+  dropDatabases,
+  freePort,
+  grpcHealth,
+  type ServiceName,
+  queryDatabase,
+  startServiceProcess,
+  testInfrastructure,
+  uniqueDatabaseName,
+} from '@portcullis/testing';
+
+/** Every service boots as its own process, migrates its own database and answers grpc.health.v1. */
+describe('the six services boot, migrate and answer health checks', () => {
+  const infra = testInfrastructure();
+  const databases: string[] = [];
+
+  afterAll(async () => {
+    await dropDatabases(infra.databaseUrl, databases);
+  });
+
+  it.each<[ServiceName, string[]]>([
+    ['identity', ['MessagingTables1764316800000', 'IdentitySchema1764316800100']],
+    ['factors', ['MessagingTables1764316800000']],
+    ['delivery', ['MessagingTables1764316800000']],
+    ['risk', ['MessagingTables1764316800000']],
+    ['audit', ['MessagingTables1764316800000', 'AuditSchema1764316800200']],
+  ])('%s', async (service, migrations) => {
+    const database = uniqueDatabaseName(service);
+    databases.push(database);
+    const port = await freePort();
+    const process = await startServiceProcess(service, {
+      GRPC_PORT: String(port),
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_NAME: database,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      AUDIT_CONSUMER_GROUP: `boot-${database}`,
+    });
+    try {
+      expect(await grpcHealth(port)).toBe('SERVING');
+      const applied = await queryDatabase<{ name: string }>(
+        infra.databaseUrl,
+        database,
+        'SELECT name FROM schema_migrations ORDER BY id',
+      );
+      expect(applied.map((m) => m.name)).toEqual(migrations);
+    } finally {
+      await process.stop();
+    }
+    expect(await process.exited()).toBe(0); // SIGTERM is a clean shutdown
+    expect(await grpcHealth(port)).toBe('UNREACHABLE');
+  });
+
+  it('gateway', async () => {
+    const [port, httpPort] = [await freePort(), await freePort()];
+    const gateway = await startServiceProcess('gateway', {
+      GRPC_PORT: String(port),
+      HTTP_PORT: String(httpPort),
+      GATEWAY_ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+    });
+    try {
+      expect(await grpcHealth(port)).toBe('SERVING');
+      const response = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
+      expect(await response.json()).toEqual({ status: 'SERVING' });
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it.each([
+    ['a missing admin token', {}, /GATEWAY_ADMIN_TOKEN: is required/],
+    [
+      'an example admin token (Ory GHSA-hgx2-28f8-6g2r)',
+      { GATEWAY_ADMIN_TOKEN: 'changeme' },
+      /GATEWAY_ADMIN_TOKEN: .*example value/,
+    ],
+    [
+      'a malformed peer address',
+      { GATEWAY_ADMIN_TOKEN: randomBytes(32).toString('hex'), IDENTITY_GRPC_URL: 'identity' },
+      /IDENTITY_GRPC_URL: must be host:port/,
+    ],
+  ])(
+    'the gateway refuses to start with %s, naming the setting but not its value',
+    async (_name, env, problem) => {
+      const gateway = await startServiceProcess(
+        'gateway',
+        { GRPC_PORT: String(await freePort()), ...env },
+        { waitForHealth: false },
+      );
+      expect(await gateway.exited()).toBe(1);
+      expect(gateway.output()).toMatch(problem);
+      expect(gateway.output()).toContain('"invalid configuration"');
+      expect(gateway.output()).not.toMatch(/changeme|identity"/);
+      expect(gateway.output()).not.toMatch(/\n\s+at /); // no stack trace
+    },
+  );
+
+  it('a database service refuses to start without DATABASE_URL and KAFKA_BROKERS', async () => {
+    const identity = await startServiceProcess(
+      'identity',
+      { GRPC_PORT: String(await freePort()) },
+      { waitForHealth: false },
+    );
+    expect(await identity.exited()).toBe(1);
+    expect(identity.output()).toMatch(/DATABASE_URL: is required/);
+    expect(identity.output()).toMatch(/KAFKA_BROKERS/);
+  });
+
+  it('fault points are refused in production', async () => {
+    const identity = await startServiceProcess(
+      'identity',
+      {
+        GRPC_PORT: String(await freePort()),
+        NODE_ENV: 'production',
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        FAULT_POINTS: 'relay.after-publish=kill',
+      },
+      { waitForHealth: false },
+    );
+    expect(await identity.exited()).toBe(1);
+    expect(identity.output()).toMatch(/FAULT_POINTS is for fault-injection tests/);
+  });
+});
