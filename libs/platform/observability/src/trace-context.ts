@@ -71,21 +71,3 @@ export async function withConsumerSpan<T>(
     },
   );
 }
-
-/** Runs `work` in an internal span named `<service>.<UseCase>`. */
-export async function withSpan<T>(
-  tracerName: string,
-  spanName: string,
-  work: (span: Span) => Promise<T>,
-): Promise<T> {
-  return trace.getTracer(tracerName).startActiveSpan(spanName, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      span.recordException(error as Error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
