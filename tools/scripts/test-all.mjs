@@ -37,6 +37,14 @@ const steps = [
   ['tests', bin('jest'), jestArgs],
 ];
 
+// The Nx module-boundary lint rule reads the cached project graph; a fresh clone has none, and
+// the rule would silently skip itself. Computing the graph first makes the rule run.
+spawnSync(bin('nx'), ['show', 'projects'], {
+  cwd: root,
+  stdio: 'ignore',
+  env: { ...process.env, NX_DAEMON: 'false' },
+});
+
 const checks = [];
 for (const [name, command, args] of steps) {
   const started = Date.now();
