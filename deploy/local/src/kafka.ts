@@ -140,6 +140,7 @@ export async function startKafkaBroker(
   if (!existsSync(join(o.dir, 'data', 'meta.properties'))) {
     const clusterId = execFileSync(java(), ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'], {
       encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'], // log4j's start-up warnings are noise here
     })
       .trim()
       .split('\n')
