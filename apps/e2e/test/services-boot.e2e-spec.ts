@@ -38,6 +38,10 @@ describe('the six services boot, migrate and answer health checks', () => {
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');
+      if (service === 'identity')
+        expect(await grpcHealth(port, 1000, 'portcullis.identity.v1.IdentityService')).toBe('SERVING');
+      if (service === 'audit')
+        expect(await grpcHealth(port, 1000, 'portcullis.audit.v1.AuditService')).toBe('SERVING');
       const applied = await queryDatabase<{ name: string }>(
         infra.databaseUrl,
         database,
@@ -60,6 +64,7 @@ describe('the six services boot, migrate and answer health checks', () => {
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');
+      expect(await grpcHealth(port, 1000, 'portcullis.gateway.v1.GatewayService')).toBe('SERVING');
       const response = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
       expect(await response.json()).toEqual({ status: 'SERVING' });
     } finally {

@@ -83,7 +83,7 @@ export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = proces
 }
 
 /** Asks grpc.health.v1 of a service; resolves SERVING, NOT_SERVING, … or UNREACHABLE. */
-export function grpcHealth(port: number, timeoutMs = 1000): Promise<string> {
+export function grpcHealth(port: number, timeoutMs = 1000, service = ''): Promise<string> {
   const definition = grpc.loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
     grpc: {
       health: {
@@ -100,7 +100,7 @@ export function grpcHealth(port: number, timeoutMs = 1000): Promise<string> {
   };
   const client = new definition.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.check({ service: '' }, { deadline: Date.now() + timeoutMs }, (error, response) => {
+    client.check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => {
       client.close();
       resolve(error ? 'UNREACHABLE' : (response?.status ?? 'UNKNOWN'));
     });

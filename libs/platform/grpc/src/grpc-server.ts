@@ -1,4 +1,5 @@
 import type { Server } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import type { GrpcOptions } from '@nestjs/microservices';
 import { Transport } from '@nestjs/microservices';
@@ -34,9 +35,16 @@ export class GrpcHealth {
 
 /** Nest gRPC transport options with health checking and server reflection attached. */
 export function grpcServerOptions(settings: GrpcServerSettings, health: GrpcHealth): GrpcOptions {
-  for (const pkg of settings.packages) {
-    const serviceNames = pkg === '' ? [] : [pkg];
-    serviceNames.forEach((name) => health.register(name));
+  // Health answers for the server as a whole ("") and for each service the proto files define.
+  const definition = loadSync([...settings.protoPaths], PROTO_LOADER_OPTIONS);
+  const isService = (value: unknown) =>
+    typeof value === 'object' &&
+    value !== null &&
+    !('format' in value) &&
+    Object.values(value).every((m) => typeof m === 'object' && m !== null && 'requestStream' in m);
+  for (const [name, value] of Object.entries(definition)) {
+    if (settings.packages.some((pkg) => name.startsWith(`${pkg}.`)) && isService(value))
+      health.register(name);
   }
   return {
     transport: Transport.GRPC,
