@@ -42,6 +42,42 @@ const nodeGlobals = Object.fromEntries(
   ].map((name) => [name, 'readonly']),
 );
 
+/** The Nx module-boundary rule (STYLE.md 19). */
+function boundaries(extraPlatformDeps) {
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: true,
+      allow: [],
+      depConstraints: [
+        ...['identity', 'factors', 'delivery', 'risk', 'audit', 'gateway'].map(service),
+        { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+        { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+
+        // Apps hold their own tests, hence type:testing; never tooling.
+        {
+          sourceTag: 'type:app',
+          onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
+        },
+        {
+          sourceTag: 'type:e2e',
+          onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
+        },
+        {
+          sourceTag: 'type:platform',
+          onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', ...extraPlatformDeps],
+        },
+        { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+        {
+          sourceTag: 'type:testing',
+          onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling'],
+        },
+        { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+      ],
+    },
+  ];
+}
+
 export default defineConfig(
   {
     ignores: [
@@ -117,37 +153,14 @@ export default defineConfig(
   {
     files: ['**/*.ts', '**/*.js', '**/*.cjs', '**/*.mjs'],
     plugins: { '@nx': nx },
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: [],
-          depConstraints: [
-            ...['identity', 'factors', 'delivery', 'risk', 'audit', 'gateway'].map(service),
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-
-            // Apps hold their own tests, hence type:testing; never tooling.
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
-            },
-            {
-              sourceTag: 'type:e2e',
-              onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
-            },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contracts'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
-            {
-              sourceTag: 'type:testing',
-              onlyDependOnLibsWithTags: ['type:platform', 'type:contracts', 'type:tooling'],
-            },
-            { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': boundaries([]) },
+  },
+  {
+    // The platform libraries' own integration tests use the test helpers (test code only; the
+    // helpers themselves never import a platform library that could close a cycle).
+    files: ['libs/platform/**/test/**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
   },
 
   prettier,

@@ -41,7 +41,11 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/apps/*/test/**/*.integration-spec.ts', '<rootDir>/apps/e2e/**/*.e2e-spec.ts'],
+      testMatch: [
+        '<rootDir>/apps/*/test/**/*.integration-spec.ts',
+        '<rootDir>/libs/**/test/**/*.integration-spec.ts',
+        '<rootDir>/apps/e2e/**/*.e2e-spec.ts',
+      ],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest-integration-setup.ts'],
       slowTestThreshold: 30,

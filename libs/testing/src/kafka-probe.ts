@@ -1,4 +1,3 @@
-import { ensureTopics } from '@portcullis/messaging';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { uniqueSuffix } from './environment';
 
@@ -19,7 +18,17 @@ export async function kafkaProbe(brokers: string[], topics: string[]) {
   const kafka = new Kafka({ brokers, clientId: 'test-probe', logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-probe-${uniqueSuffix()}` });
   const received: ReceivedMessage[] = [];
-  await ensureTopics(kafka, topics);
+  // Subscribing to a topic that does not exist yet fails, so create the missing ones first.
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: 1 })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: true });

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import {
+  deadLetterTopicOf,
+  EVENT_HEADERS,
+  encodeEventPayload,
+  TOPICS,
+  toTimestamp,
+} from '@portcullis/contracts';
+import { createLogger } from '@portcullis/observability';
+import { createDataSource, migrateDatabase } from '@portcullis/persistence';
+import {
+  dropDatabases,
+  eventually,
+  kafkaProbe,
+  publishRaw,
+  testInfrastructure,
+  uniqueDatabaseName,
+  uniqueSuffix,
+} from '@portcullis/testing';
+import type { DataSource } from 'typeorm';
+import { createKafka, EventConsumer, type EventHandler, MessagingTables1764316800000 } from '../src';
+
+/** The consumer base on real Kafka and PostgreSQL: retry with backoff, then the dead-letter topic. */
+describe('EventConsumer', () => {
+  const infra = testInfrastructure();
+  const database = uniqueDatabaseName('messaging');
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'consumer-test', logger });
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    const settings = {
+      serverUrl: infra.databaseUrl,
+      database,
+      entities: [],
+      migrations: [MessagingTables1764316800000],
+    };
+    await migrateDatabase(settings);
+    dataSource = createDataSource(settings);
+    await dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await dropDatabases(infra.databaseUrl, [database]);
+  });
+
+  function tenantCreated(tenantId: string) {
+    return {
+      key: tenantId,
+      value: encodeEventPayload('identity.tenant.created', {
+        tenantId,
+        name: 'T',
+        createTime: toTimestamp(new Date()),
+      }),
+      headers: {
+        [EVENT_HEADERS.id]: randomUUID(),
+        [EVENT_HEADERS.type]: 'identity.tenant.created',
+        [EVENT_HEADERS.tenantId]: tenantId,
+        [EVENT_HEADERS.occurredAt]: new Date().toISOString(),
+      },
+    };
+  }
+
+  async function withConsumer(
+    groupId: string,
+    handler: EventHandler,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    const consumer = new EventConsumer(
+      kafka,
+      dataSource,
+      {
+        groupId,
+        topics: [TOPICS.identityEvents],
+        accepts: () => true,
+        handler,
+        maxAttempts: 4,
+        initialBackoffMs: 50,
+      },
+      logger,
+    );
+    await consumer.start();
+    try {
+      await work();
+    } finally {
+      await consumer.stop();
+    }
+  }
+
+  it('retries a failing handler with backoff and applies the event once it succeeds', async () => {
+    const tenantId = randomUUID();
+    const groupId = `retry-${uniqueSuffix()}`;
+    const attempts: number[] = [];
+    const applied: string[] = [];
+    const handler: EventHandler = async (event, manager) => {
+      if (event.tenantId !== tenantId) return;
+      attempts.push(Date.now());
+      // The failed attempts' writes roll back with their transaction.
+      await manager.query('SELECT 1');
+      if (attempts.length < 3) throw new Error('temporary failure');
+      applied.push(event.id);
+    };
+    const event = tenantCreated(tenantId);
+    await withConsumer(groupId, handler, async () => {
+      await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [event]);
+      await eventually(() => expect(applied).toEqual([event.headers[EVENT_HEADERS.id]]));
+    });
+    expect(attempts).toHaveLength(3);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(attempts[1] - attempts[0]); // backoff grows
+    const processed: unknown[] = await dataSource.query(
+      'SELECT 1 FROM processed_events WHERE consumer_group = $1 AND event_id = $2',
+      [groupId, event.headers[EVENT_HEADERS.id]],
+    );
+    expect(processed).toHaveLength(1);
+  });
+
+  it('parks an event whose handler keeps failing on the dead-letter topic after the last attempt', async () => {
+    const tenantId = randomUUID();
+    const groupId = `dlq-${uniqueSuffix()}`;
+    let attempts = 0;
+    const handler: EventHandler = async (event) => {
+      if (event.tenantId !== tenantId) return;
+      attempts += 1;
+      throw new Error('handler bug');
+    };
+    const probe = await kafkaProbe(infra.kafkaBrokers, [deadLetterTopicOf(TOPICS.identityEvents, groupId)]);
+    try {
+      const event = tenantCreated(tenantId);
+      await withConsumer(groupId, handler, async () => {
+        await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [event]);
+        await eventually(() => expect(probe.received).toHaveLength(1));
+      });
+      expect(attempts).toBe(4);
+      expect(probe.received[0]?.headers).toMatchObject({
+        [EVENT_HEADERS.id]: event.headers[EVENT_HEADERS.id],
+        'dlq-reason': 'handler bug',
+        'dlq-consumer-group': groupId,
+      });
+    } finally {
+      await probe.stop();
+    }
+  });
+});
