@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  deadLetterTopicOf,
-  EVENT_HEADERS,
-  encodeEventPayload,
-  TOPICS,
-  toTimestamp,
-} from '@portcullis/contracts';
+import { deadLetterTopicOf, EVENT_HEADERS, encodeEventPayload, toTimestamp } from '@portcullis/contracts';
 import { createLogger } from '@portcullis/observability';
 import { createDataSource, migrateDatabase } from '@portcullis/persistence';
 import {
@@ -18,7 +12,13 @@ import {
   uniqueSuffix,
 } from '@portcullis/testing';
 import type { DataSource } from 'typeorm';
-import { createKafka, EventConsumer, type EventHandler, MessagingTables1764316800000 } from '../src';
+import {
+  createKafka,
+  ensureTopics,
+  EventConsumer,
+  type EventHandler,
+  MessagingTables1764316800000,
+} from '../src';
 
 /** The consumer base on real Kafka and PostgreSQL: retry with backoff, then the dead-letter topic. */
 describe('EventConsumer', () => {
@@ -26,6 +26,8 @@ describe('EventConsumer', () => {
   const database = uniqueDatabaseName('messaging');
   const logger = createLogger({ service: 'test', level: 'silent' });
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'consumer-test', logger });
+  // A topic of its own: no other test's messages, so every message seen here is this test's.
+  const topic = `test.messaging.${uniqueSuffix()}.events.v1`;
   let dataSource: DataSource;
 
   beforeAll(async () => {
@@ -38,6 +40,7 @@ describe('EventConsumer', () => {
     await migrateDatabase(settings);
     dataSource = createDataSource(settings);
     await dataSource.initialize();
+    await ensureTopics(kafka, [topic], 1);
   });
 
   afterAll(async () => {
@@ -72,7 +75,7 @@ describe('EventConsumer', () => {
       dataSource,
       {
         groupId,
-        topics: [TOPICS.identityEvents],
+        topics: [topic],
         accepts: () => true,
         handler,
         maxAttempts: 4,
@@ -103,7 +106,7 @@ describe('EventConsumer', () => {
     };
     const event = tenantCreated(tenantId);
     await withConsumer(groupId, handler, async () => {
-      await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [event]);
+      await publishRaw(infra.kafkaBrokers, topic, [event]);
       await eventually(() => expect(applied).toEqual([event.headers[EVENT_HEADERS.id]]));
     });
     expect(attempts).toHaveLength(3);
@@ -124,13 +127,12 @@ describe('EventConsumer', () => {
       attempts += 1;
       throw new Error('handler bug');
     };
-    const probe = await kafkaProbe(infra.kafkaBrokers, [deadLetterTopicOf(TOPICS.identityEvents, groupId)]);
-    // The shared topic holds other tests' poison messages too; this group parks those as well.
+    const probe = await kafkaProbe(infra.kafkaBrokers, [deadLetterTopicOf(topic, groupId)]);
     const mine = () => probe.received.filter((m) => m.headers[EVENT_HEADERS.tenantId] === tenantId);
     try {
       const event = tenantCreated(tenantId);
       await withConsumer(groupId, handler, async () => {
-        await publishRaw(infra.kafkaBrokers, TOPICS.identityEvents, [event]);
+        await publishRaw(infra.kafkaBrokers, topic, [event]);
         await eventually(() => expect(mine()).toHaveLength(1));
       });
       expect(attempts).toBe(4);
