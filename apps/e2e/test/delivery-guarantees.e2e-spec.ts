@@ -28,6 +28,9 @@ describe('delivery guarantees of the outbox, relay and consumers', () => {
 
   const rows = <T>(stack: SliceStack, db: string, sql: string, params: unknown[] = []) =>
     queryDatabase<T>(stack.databaseUrl, db, sql, params);
+  /** count(*) of `from` ("table WHERE …") in one of the stack's databases. */
+  const count = async (stack: SliceStack, db: string, from: string, params: unknown[] = []) =>
+    Number((await rows<{ n: string }>(stack, db, `SELECT count(*) AS n FROM ${from}`, params))[0]?.n);
 
   async function committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
     const admin = new Kafka({
@@ -62,13 +65,7 @@ describe('delivery guarantees of the outbox, relay and consumers', () => {
 
       // The consumer wrote the row, then died at the failpoint before any offset commit.
       expect(await stack.audit.exited()).toBe('SIGKILL');
-      const written = await rows<{ n: string }>(
-        stack,
-        stack.auditDb,
-        'SELECT count(*) AS n FROM audit_events WHERE event_id = $1',
-        [eventId],
-      );
-      expect(Number(written[0]?.n)).toBe(1);
+      expect(await count(stack, stack.auditDb, 'audit_events WHERE event_id = $1', [eventId])).toBe(1);
       const before = await committedOffsets(stack.auditGroup, TOPICS.identityEvents);
       expect([...before.values()].every((offset) => offset < 0)).toBe(true); // nothing committed: Kafka will redeliver
 
@@ -77,20 +74,8 @@ describe('delivery guarantees of the outbox, relay and consumers', () => {
         const after = await committedOffsets(stack.auditGroup, TOPICS.identityEvents);
         expect(Math.max(...after.values())).toBeGreaterThan(0); // the redelivered message was consumed and committed
       });
-      const afterRedelivery = await rows<{ n: string }>(
-        stack,
-        stack.auditDb,
-        'SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1',
-        [tenantId],
-      );
-      expect(Number(afterRedelivery[0]?.n)).toBe(1);
-      const processed = await rows<{ n: string }>(
-        stack,
-        stack.auditDb,
-        'SELECT count(*) AS n FROM processed_events WHERE event_id = $1',
-        [eventId],
-      );
-      expect(Number(processed[0]?.n)).toBe(1);
+      expect(await count(stack, stack.auditDb, 'audit_events WHERE tenant_id = $1', [tenantId])).toBe(1);
+      expect(await count(stack, stack.auditDb, 'processed_events WHERE event_id = $1', [eventId])).toBe(1);
     } finally {
       await stack.stop();
     }
@@ -135,21 +120,11 @@ describe('delivery guarantees of the outbox, relay and consumers', () => {
 
       // Audit saw the event twice on Kafka and recorded it once.
       await eventually(async () => {
-        const processed = await rows<{ n: string }>(
-          stack,
-          stack.auditDb,
-          'SELECT count(*) AS n FROM processed_events WHERE event_id = $1',
-          [eventId],
-        );
-        expect(Number(processed[0]?.n)).toBe(1);
+        expect(await count(stack, stack.auditDb, 'processed_events WHERE event_id = $1', [eventId])).toBe(1);
       });
-      const audited = await rows<{ n: string }>(
-        stack,
-        stack.auditDb,
-        'SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1',
-        [outbox.tenant_id],
+      expect(await count(stack, stack.auditDb, 'audit_events WHERE tenant_id = $1', [outbox.tenant_id])).toBe(
+        1,
       );
-      expect(Number(audited[0]?.n)).toBe(1);
     } finally {
       await stack.stop();
     }
@@ -173,12 +148,7 @@ describe('delivery guarantees of the outbox, relay and consumers', () => {
         const created = await stack.http('POST', '/v1/users', { tenantId, externalId: `during-${i}` });
         expect(created.status).toBe(201);
       }
-      const waiting = await rows<{ n: string }>(
-        stack,
-        stack.identityDb,
-        'SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL',
-      );
-      expect(Number(waiting[0]?.n)).toBe(10);
+      expect(await count(stack, stack.identityDb, 'outbox_events WHERE published_at IS NULL')).toBe(10);
 
       await kafka.start();
       const outbox = await eventually(
