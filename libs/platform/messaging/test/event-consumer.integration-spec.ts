@@ -110,7 +110,10 @@ describe('EventConsumer', () => {
       await eventually(() => expect(applied).toEqual([event.headers[EVENT_HEADERS.id]]));
     });
     expect(attempts).toHaveLength(3);
-    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(attempts[1] - attempts[0]); // backoff grows
+    // Exponential backoff from 50 ms: at least 50 ms before the 2nd attempt, 100 ms before the 3rd
+    // (lower bounds only; timer granularity allows a millisecond of slack).
+    expect(attempts[1] - attempts[0]).toBeGreaterThanOrEqual(49);
+    expect(attempts[2] - attempts[1]).toBeGreaterThanOrEqual(99);
     const processed: unknown[] = await dataSource.query(
       'SELECT 1 FROM processed_events WHERE consumer_group = $1 AND event_id = $2',
       [groupId, event.headers[EVENT_HEADERS.id]],
