@@ -1,15 +1,12 @@
-import {
-  type Config,
-  eventDrivenServiceSchema,
-  FAULT_POINTS_IN_PRODUCTION,
-  loadConfig,
-  refuseFaultPointsInProduction,
-} from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig } from '@portcullis/config';
 import { z } from 'zod';
 
-export const auditConfigSchema = eventDrivenServiceSchema({ grpcPort: 50065, database: 'portcullis_audit' })
-  .extend({ AUDIT_CONSUMER_GROUP: z.string().min(1).default('portcullis-audit') })
-  .refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+export const auditConfigSchema = eventDrivenServiceSchema({
+  grpcPort: 50065,
+  database: 'portcullis_audit',
+}).extend({
+  AUDIT_CONSUMER_GROUP: z.string().min(1).default('portcullis-audit'),
+});
 
 export type AuditConfig = Config<typeof auditConfigSchema>;
 

@@ -1,15 +1,9 @@
-import {
-  type Config,
-  eventDrivenServiceSchema,
-  FAULT_POINTS_IN_PRODUCTION,
-  loadConfig,
-  refuseFaultPointsInProduction,
-} from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig } from '@portcullis/config';
 
 export const deliveryConfigSchema = eventDrivenServiceSchema({
   grpcPort: 50063,
   database: 'portcullis_delivery',
-}).refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+});
 
 export type DeliveryConfig = Config<typeof deliveryConfigSchema>;
 

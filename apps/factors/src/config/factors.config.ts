@@ -1,15 +1,9 @@
-import {
-  type Config,
-  eventDrivenServiceSchema,
-  FAULT_POINTS_IN_PRODUCTION,
-  loadConfig,
-  refuseFaultPointsInProduction,
-} from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig } from '@portcullis/config';
 
 export const factorsConfigSchema = eventDrivenServiceSchema({
   grpcPort: 50062,
   database: 'portcullis_factors',
-}).refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+});
 
 export type FactorsConfig = Config<typeof factorsConfigSchema>;
 

@@ -1,15 +1,9 @@
-import {
-  type Config,
-  eventDrivenServiceSchema,
-  FAULT_POINTS_IN_PRODUCTION,
-  loadConfig,
-  refuseFaultPointsInProduction,
-} from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig } from '@portcullis/config';
 
 export const identityConfigSchema = eventDrivenServiceSchema({
   grpcPort: 50061,
   database: 'portcullis_identity',
-}).refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+});
 
 export type IdentityConfig = Config<typeof identityConfigSchema>;
 

@@ -1,15 +1,6 @@
-import {
-  type Config,
-  eventDrivenServiceSchema,
-  FAULT_POINTS_IN_PRODUCTION,
-  loadConfig,
-  refuseFaultPointsInProduction,
-} from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig } from '@portcullis/config';
 
-export const riskConfigSchema = eventDrivenServiceSchema({
-  grpcPort: 50064,
-  database: 'portcullis_risk',
-}).refine(refuseFaultPointsInProduction, FAULT_POINTS_IN_PRODUCTION);
+export const riskConfigSchema = eventDrivenServiceSchema({ grpcPort: 50064, database: 'portcullis_risk' });
 
 export type RiskConfig = Config<typeof riskConfigSchema>;
 
