@@ -69,24 +69,6 @@ export class OutboxRelay {
     this.producer = undefined;
   }
 
-  /** Number of rows not yet published (for health and metrics). */
-  async backlog(): Promise<number> {
-    const rows: { n: string }[] = await this.dataSource.query(
-      'SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL',
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
-  /** Publishes everything pending now; returns how many rows were published. */
-  async publishPending(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.publishBatch();
-      total += n;
-      if (n < (this.settings.batchSize ?? 500)) return total;
-    }
-  }
-
   private async run(): Promise<void> {
     while (this.running) {
       try {
