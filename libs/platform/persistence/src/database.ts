@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 
 /** postgres://…/<any> + database name → a URL of that database on the same server. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -61,7 +61,26 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
   });
 }
 
-/** The migrate step: creates the database if needed and applies pending migrations. */
+/**
+ * Opens the service's data source. With `migrate` (MIGRATE_ON_BOOT, or the migrate step) it first
+ * creates the database if needed and then applies pending migrations on the same pool.
+ */
+export async function openDataSource(settings: DataSourceSettings, migrate: boolean): Promise<DataSource> {
+  if (migrate) await ensureDatabase(settings.serverUrl, settings.database);
+  const dataSource = createDataSource(settings);
+  await dataSource.initialize();
+  if (migrate) {
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
+  return dataSource;
+}
+
+/** The migrate step (`main.ts migrate`): applies pending migrations and reports their names. */
 export async function migrateDatabase(settings: DataSourceSettings): Promise<string[]> {
   await ensureDatabase(settings.serverUrl, settings.database);
   const dataSource = createDataSource(settings);
@@ -71,26 +90,5 @@ export async function migrateDatabase(settings: DataSourceSettings): Promise<str
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();
-  }
-}
-
-/** Opens the data source, migrating first when asked to (MIGRATE_ON_BOOT). */
-export async function openDataSource(settings: DataSourceSettings, migrate: boolean): Promise<DataSource> {
-  if (migrate) await migrateDatabase(settings);
-  const dataSource = createDataSource(settings);
-  await dataSource.initialize();
-  return dataSource;
-}
-
-/** Unit of work: runs `work` in one database transaction. */
-export interface TransactionRunner {
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
-}
-
-export class TypeOrmTransactionRunner implements TransactionRunner {
-  constructor(private readonly dataSource: DataSource) {}
-
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
   }
 }
