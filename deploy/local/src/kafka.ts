@@ -1,18 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { cacheDir, REPO_ROOT, stateDir } from './paths';
-import { portOpen, sleep, waitFor } from './wait';
+import { livePidFrom, portOpen, stopProcess, waitFor } from './wait';
 
 /** Pinned broker release; see docs/adr/0002-kafka-version.md. Keep in step with kafka/pom.xml. */
 export const KAFKA_VERSION = '3.9.1';
@@ -186,27 +177,13 @@ export async function startKafkaBroker(
   return { brokers, source: 'started', pid: child.pid };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops the broker started in `dir` (SIGTERM, then SIGKILL after `graceMs`). */
 export async function stopKafkaBroker(dir: string, graceMs = 20_000): Promise<boolean> {
   const pidFile = join(dir, 'broker.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const pid = livePidFrom(pidFile);
   rmSync(pidFile, { force: true });
-  if (!pid || !alive(pid)) return false;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (alive(pid) && Date.now() < deadline) await sleep(200);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
-  while (alive(pid)) await sleep(100);
+  if (!pid) return false;
+  await stopProcess(pid, graceMs);
   return true;
 }
 

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { REPO_ROOT, stateDir } from './paths';
-import { sleep, waitFor } from './wait';
+import { livePidFrom, stopProcess, waitFor } from './wait';
 
 export type ServiceName = 'identity' | 'factors' | 'delivery' | 'risk' | 'audit' | 'gateway';
 
@@ -71,15 +71,7 @@ export const logFile = (service: ServiceName, env: NodeJS.ProcessEnv = process.e
   join(stateDir(env), 'logs', `${service}.log`);
 
 export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = process.env): number | undefined {
-  const file = pidFile(service, env);
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8'));
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
+  return livePidFrom(pidFile(service, env));
 }
 
 /** Asks grpc.health.v1 of a service; resolves SERVING, NOT_SERVING, … or UNREACHABLE. */
@@ -144,15 +136,6 @@ export async function stopService(
   const pid = runningPid(service, env);
   rmSync(pidFile(service, env), { force: true });
   if (!pid) return false;
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
-    await sleep(100);
-  }
-  process.kill(pid, 'SIGKILL');
+  await stopProcess(pid, 10_000);
   return true;
 }
