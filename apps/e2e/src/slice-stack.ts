@@ -74,26 +74,32 @@ export class SliceStack {
 
   startIdentity(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('identity', {
-      ...this.options.env,
-      GRPC_PORT: String(this.ports.identity),
-      DATABASE_URL: this.databaseUrl,
-      DATABASE_NAME: this.identityDb,
-      KAFKA_BROKERS: this.kafkaBrokers.join(','),
+      ...this.backEndEnv(this.ports.identity, this.identityDb, faultPoints),
       OUTBOX_POLL_INTERVAL_MS: '100',
-      ...(faultPoints ? { FAULT_POINTS: faultPoints } : {}),
     });
   }
 
   startAudit(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('audit', {
-      ...this.options.env,
-      GRPC_PORT: String(this.ports.audit),
-      DATABASE_URL: this.databaseUrl,
-      DATABASE_NAME: this.auditDb,
-      KAFKA_BROKERS: this.kafkaBrokers.join(','),
+      ...this.backEndEnv(this.ports.audit, this.auditDb, faultPoints),
       AUDIT_CONSUMER_GROUP: this.auditGroup,
-      ...(faultPoints ? { FAULT_POINTS: faultPoints } : {}),
     });
+  }
+
+  /** Settings of a service with a database and Kafka. */
+  private backEndEnv(
+    port: number,
+    database: string,
+    faultPoints: string | undefined,
+  ): Record<string, string> {
+    return {
+      ...this.options.env,
+      GRPC_PORT: String(port),
+      DATABASE_URL: this.databaseUrl,
+      DATABASE_NAME: database,
+      KAFKA_BROKERS: this.kafkaBrokers.join(','),
+      ...(faultPoints ? { FAULT_POINTS: faultPoints } : {}),
+    };
   }
 
   /** HTTP call to the gateway with the admin credential unless `auth: false`. */

@@ -91,6 +91,21 @@ describe('EventConsumer', () => {
     }
   }
 
+  it('applies an event delivered twice once (deduplication on the event id)', async () => {
+    const tenantId = randomUUID();
+    const applied: string[] = [];
+    const handler: EventHandler = async (event) => {
+      if (event.tenantId === tenantId) applied.push(event.id);
+    };
+    const event = tenantCreated(tenantId);
+    const marker = tenantCreated(tenantId); // same key and partition, after both copies
+    await withConsumer(`dedup-${uniqueSuffix()}`, handler, async () => {
+      await publishRaw(infra.kafkaBrokers, topic, [event, event, marker]);
+      await eventually(() => expect(applied).toContain(marker.headers[EVENT_HEADERS.id]));
+    });
+    expect(applied).toEqual([event.headers[EVENT_HEADERS.id], marker.headers[EVENT_HEADERS.id]]);
+  });
+
   it('retries a failing handler with backoff and applies the event once it succeeds', async () => {
     const tenantId = randomUUID();
     const groupId = `retry-${uniqueSuffix()}`;
