@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './key-ring';
+export * from './keyed-hash';
+export * from './random';
