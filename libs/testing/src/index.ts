@@ -3,3 +3,5 @@ export * from './environment';
 export * from './service-process';
 export * from './kafka-probe';
 export * from './dedicated-kafka';
+export * from './software-authenticator';
+export * from './secrets';

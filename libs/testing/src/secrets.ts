@@ -1,0 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { generateKeyRingEntry } from '@portcullis/crypto';
+
+/** Fresh secret settings for a factors service (and the delivery side of the code-transport key). */
+export function factorsSecretSettings(): Record<string, string> {
+  return {
+    FACTORS_ENCRYPTION_KEYS: generateKeyRingEntry('k1'),
+    FACTORS_HASH_KEY: randomBytes(32).toString('base64url'),
+    CODE_TRANSPORT_KEYS: generateKeyRingEntry('t1'),
+  };
+}
