@@ -23,6 +23,10 @@ export interface FieldViolation {
 
 export interface ErrorDetails {
   readonly violations?: readonly FieldViolation[];
+  /** Verification failures: how many more attempts the factor allows before it locks. */
+  readonly attemptsRemaining?: number;
+  /** Locks and rate limits: seconds until a retry can succeed. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class DomainError extends Error {

@@ -10,6 +10,8 @@ export interface ProblemDetails {
   readonly instance?: string;
   readonly traceId?: string;
   readonly errors?: readonly { field: string; description: string }[];
+  readonly attemptsRemaining?: number;
+  readonly retryAfterSeconds?: number;
 }
 
 export const PROBLEM_TYPE_BASE = 'https://portcullis.dev/problems/';
@@ -32,5 +34,11 @@ export function toProblem(
     ...(extras.instance ? { instance: extras.instance } : {}),
     ...(extras.traceId ? { traceId: extras.traceId } : {}),
     ...(error.details.violations ? { errors: error.details.violations } : {}),
+    ...(error.details.attemptsRemaining !== undefined
+      ? { attemptsRemaining: error.details.attemptsRemaining }
+      : {}),
+    ...(error.details.retryAfterSeconds !== undefined
+      ? { retryAfterSeconds: error.details.retryAfterSeconds }
+      : {}),
   };
 }

@@ -21,7 +21,7 @@ export function toGrpcError(error: DomainError): GrpcErrorPayload {
   const metadata = new Metadata();
   metadata.set(ERROR_METADATA.code, error.code);
   metadata.set(ERROR_METADATA.kind, error.kind);
-  if (error.details.violations?.length) {
+  if (Object.keys(error.details).length > 0) {
     metadata.set(ERROR_METADATA.details, JSON.stringify(error.details));
   }
   return { code: grpcStatusOf(error.kind), message: error.message, details: error.message, metadata };

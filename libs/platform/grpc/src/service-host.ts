@@ -46,6 +46,26 @@ export interface ServiceMain {
   readonly serve: () => Promise<{ close(): Promise<void> }>;
   /** The migrate step (`main.ts migrate`): applies pending migrations and returns. */
   readonly migrate?: () => Promise<string[]>;
+  /** Other one-shot commands (`main.ts <name>`), e.g. rotate-keys; each returns what it did. */
+  readonly commands?: Readonly<Record<string, () => Promise<unknown>>>;
+}
+
+function runCommand(service: string, name: string, command: () => Promise<unknown>): void {
+  command().then(
+    (result) => {
+      stderrLine({ level: 'info', service, msg: `${name} done`, result });
+      process.exit(0);
+    },
+    (error: unknown) => {
+      stderrLine({
+        level: 'fatal',
+        service,
+        msg: `${name} failed`,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      process.exit(1);
+    },
+  );
 }
 
 const stderrLine = (fields: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(fields)}\n`);
@@ -56,26 +76,18 @@ const stderrLine = (fields: Record<string, unknown>) => process.stderr.write(`${
  * unreachable database) is reported without secrets and the process exits 1.
  */
 export function runMain(service: string, main: ServiceMain): void {
-  if (process.argv[2] === 'migrate') {
+  const commandName = process.argv[2];
+  if (commandName === 'migrate') {
     if (!main.migrate) {
       stderrLine({ level: 'info', service, msg: 'no database: nothing to migrate' });
       return;
     }
-    main.migrate().then(
-      (applied) => {
-        stderrLine({ level: 'info', service, msg: 'migrations applied', applied });
-        process.exit(0);
-      },
-      (error: unknown) => {
-        stderrLine({
-          level: 'fatal',
-          service,
-          msg: 'migration failed',
-          error: error instanceof Error ? error.message : String(error),
-        });
-        process.exit(1);
-      },
-    );
+    runCommand(service, 'migrations', main.migrate);
+    return;
+  }
+  const command = commandName ? main.commands?.[commandName] : undefined;
+  if (commandName && command) {
+    runCommand(service, commandName, command);
     return;
   }
   main
