@@ -1,4 +1,5 @@
 import { TOPICS, type Topic } from './topics';
+import * as factorsEvents from './gen/portcullis/events/factors/v1/factors_events.pb';
 import * as identityEvents from './gen/portcullis/events/identity/v1/identity_events.pb';
 
 /** The generated codec of one event payload message. */
@@ -20,6 +21,10 @@ function define<T>(topic: Topic, messageName: string, codec: EventCodec<T>): Eve
   return { topic, messageName, codec };
 }
 
+function factors<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
+  return define(TOPICS.factorsEvents, `portcullis.events.factors.v1.${message}`, codec);
+}
+
 /**
  * Every event type, `<aggregate>.<entity>.<past-verb>`, with its topic and payload codec.
  * Adding an event means adding its message under proto/portcullis/events and one line here.
@@ -34,6 +39,28 @@ export const EVENT_CATALOGUE = {
     TOPICS.identityEvents,
     'portcullis.events.identity.v1.UserCreated',
     identityEvents.UserCreated,
+  ),
+  'factors.enrollment.started': factors('EnrollmentStarted', factorsEvents.EnrollmentStarted),
+  'factors.totp.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.webauthn.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.sms_otp.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.voice_otp.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.email_otp.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.recovery_codes.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
+  'factors.factor.updated': factors('FactorUpdated', factorsEvents.FactorUpdated),
+  'factors.factor.removed': factors('FactorRemoved', factorsEvents.FactorRemoved),
+  'factors.factors.reset': factors('FactorsReset', factorsEvents.FactorsReset),
+  'factors.factor.locked': factors('FactorLocked', factorsEvents.FactorLocked),
+  'factors.challenge.started': factors('ChallengeStarted', factorsEvents.ChallengeStarted),
+  'factors.challenge.verified': factors('ChallengeVerified', factorsEvents.ChallengeVerified),
+  'factors.challenge.failed': factors('ChallengeFailed', factorsEvents.ChallengeFailed),
+  'factors.recovery_code.used': factors('RecoveryCodeUsed', factorsEvents.RecoveryCodeUsed),
+  'factors.webauthn.clone_suspected': factors('WebAuthnCloneSuspected', factorsEvents.WebAuthnCloneSuspected),
+  'factors.policy.updated': factors('FactorPolicyUpdated', factorsEvents.FactorPolicyUpdated),
+  'factors.code.issued': define(
+    TOPICS.factorCodes,
+    'portcullis.events.factors.v1.CodeIssued',
+    factorsEvents.CodeIssued,
   ),
 } as const;
 

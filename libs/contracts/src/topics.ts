@@ -2,6 +2,11 @@
 export const TOPICS = {
   identityEvents: 'portcullis.identity.events.v1',
   factorsEvents: 'portcullis.factors.events.v1',
+  /**
+   * Codes for delivery to send (sealed under the code-transport key). A command topic: audit
+   * does not read it, and it is kept briefly.
+   */
+  factorCodes: 'portcullis.factors.codes.v1',
   deliveryEvents: 'portcullis.delivery.events.v1',
   riskEvents: 'portcullis.risk.events.v1',
   /** CloudEvents JSON for analysts (published by audit). */

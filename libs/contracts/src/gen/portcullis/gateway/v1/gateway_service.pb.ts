@@ -10,6 +10,15 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp.pb";
+import {
+  Factor,
+  FactorPolicy,
+  OutOfBandSetup,
+  Proof,
+  RecoveryCodesSetup,
+  TotpSetup,
+  WebAuthnSetup,
+} from "../../factors/v1/factors_service.pb";
 
 /** Tenant is one product that integrates Portcullis. */
 export interface Tenant {
@@ -85,6 +94,134 @@ export interface ListAuditEventsRequest {
 export interface ListAuditEventsResponse {
   events: AuditEvent[];
   nextPageToken: string;
+}
+
+export interface BeginFactorEnrollmentRequest {
+  tenantId: string;
+  userId: string;
+  /** totp, webauthn, sms_otp, voice_otp, email_otp or recovery_codes. */
+  type: string;
+  name: string;
+  /** Phone number or email address; defaults to the user's own for sms_otp, voice_otp, email_otp. */
+  destination: string;
+  /** Id of a recently verified challenge; required once the user has an active factor. */
+  mfaProof: string;
+  locale: string;
+}
+
+export interface BeginFactorEnrollmentResponse {
+  enrollmentId: string;
+  factor: Factor | undefined;
+  expireTime: Timestamp | undefined;
+  totp?: TotpSetup | undefined;
+  webauthn?: WebAuthnSetup | undefined;
+  outOfBand?: OutOfBandSetup | undefined;
+  recoveryCodes?: RecoveryCodesSetup | undefined;
+}
+
+export interface ActivateFactorRequest {
+  tenantId: string;
+  userId: string;
+  enrollmentId: string;
+  proof: Proof | undefined;
+}
+
+export interface ActivateFactorResponse {
+  factor: Factor | undefined;
+}
+
+export interface ListFactorsRequest {
+  tenantId: string;
+  userId: string;
+  includeRemoved: boolean;
+}
+
+export interface ListFactorsResponse {
+  factors: Factor[];
+}
+
+export interface UpdateFactorRequest {
+  tenantId: string;
+  userId: string;
+  factorId: string;
+  name: string;
+  preferred: boolean;
+}
+
+export interface UpdateFactorResponse {
+  factor: Factor | undefined;
+}
+
+export interface RemoveFactorRequest {
+  tenantId: string;
+  userId: string;
+  factorId: string;
+  mfaProof: string;
+}
+
+export interface RemoveFactorResponse {
+  factor: Factor | undefined;
+}
+
+export interface ResetFactorsRequest {
+  tenantId: string;
+  userId: string;
+  reason: string;
+}
+
+export interface ResetFactorsResponse {
+  removedCount: number;
+}
+
+export interface StartChallengeRequest {
+  tenantId: string;
+  userId: string;
+  factorId: string;
+  authenticationId: string;
+  action: string;
+  locale: string;
+  passwordless: boolean;
+}
+
+export interface StartChallengeResponse {
+  challengeId: string;
+  factorId: string;
+  type: string;
+  expireTime: Timestamp | undefined;
+  destinationHint: string;
+  requestOptionsJson: string;
+}
+
+export interface VerifyChallengeRequest {
+  tenantId: string;
+  challengeId: string;
+  authenticationId: string;
+  proof: Proof | undefined;
+}
+
+export interface VerifyChallengeResponse {
+  challengeId: string;
+  userId: string;
+  factor: Factor | undefined;
+  verifyTime: Timestamp | undefined;
+  amr: string[];
+}
+
+export interface GetFactorPolicyRequest {
+  tenantId: string;
+}
+
+export interface GetFactorPolicyResponse {
+  policy: FactorPolicy | undefined;
+}
+
+export interface SetFactorPolicyRequest {
+  tenantId: string;
+  policy: FactorPolicy | undefined;
+}
+
+export interface SetFactorPolicyResponse {
+  policy: FactorPolicy | undefined;
 }
 
 function createBaseTenant(): Tenant {
@@ -1242,6 +1379,2038 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   },
 };
 
+function createBaseBeginFactorEnrollmentRequest(): BeginFactorEnrollmentRequest {
+  return { tenantId: "", userId: "", type: "", name: "", destination: "", mfaProof: "", locale: "" };
+}
+
+export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentRequest> = {
+  encode(message: BeginFactorEnrollmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.destination !== "") {
+      writer.uint32(42).string(message.destination);
+    }
+    if (message.mfaProof !== "") {
+      writer.uint32(50).string(message.mfaProof);
+    }
+    if (message.locale !== "") {
+      writer.uint32(58).string(message.locale);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BeginFactorEnrollmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBeginFactorEnrollmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.destination = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.mfaProof = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BeginFactorEnrollmentRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      destination: isSet(object.destination) ? globalThis.String(object.destination) : "",
+      mfaProof: isSet(object.mfaProof)
+        ? globalThis.String(object.mfaProof)
+        : isSet(object.mfa_proof)
+        ? globalThis.String(object.mfa_proof)
+        : "",
+      locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+    };
+  },
+
+  toJSON(message: BeginFactorEnrollmentRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.destination !== "") {
+      obj.destination = message.destination;
+    }
+    if (message.mfaProof !== "") {
+      obj.mfaProof = message.mfaProof;
+    }
+    if (message.locale !== "") {
+      obj.locale = message.locale;
+    }
+    return obj;
+  },
+};
+
+function createBaseBeginFactorEnrollmentResponse(): BeginFactorEnrollmentResponse {
+  return { enrollmentId: "", factor: undefined, expireTime: undefined };
+}
+
+export const BeginFactorEnrollmentResponse: MessageFns<BeginFactorEnrollmentResponse> = {
+  encode(message: BeginFactorEnrollmentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.enrollmentId !== "") {
+      writer.uint32(10).string(message.enrollmentId);
+    }
+    if (message.factor !== undefined) {
+      Factor.encode(message.factor, writer.uint32(18).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(26).fork()).join();
+    }
+    if (message.totp !== undefined) {
+      TotpSetup.encode(message.totp, writer.uint32(34).fork()).join();
+    }
+    if (message.webauthn !== undefined) {
+      WebAuthnSetup.encode(message.webauthn, writer.uint32(42).fork()).join();
+    }
+    if (message.outOfBand !== undefined) {
+      OutOfBandSetup.encode(message.outOfBand, writer.uint32(50).fork()).join();
+    }
+    if (message.recoveryCodes !== undefined) {
+      RecoveryCodesSetup.encode(message.recoveryCodes, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BeginFactorEnrollmentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBeginFactorEnrollmentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.enrollmentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.factor = Factor.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.totp = TotpSetup.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.webauthn = WebAuthnSetup.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outOfBand = OutOfBandSetup.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.recoveryCodes = RecoveryCodesSetup.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BeginFactorEnrollmentResponse {
+    return {
+      enrollmentId: isSet(object.enrollmentId)
+        ? globalThis.String(object.enrollmentId)
+        : isSet(object.enrollment_id)
+        ? globalThis.String(object.enrollment_id)
+        : "",
+      factor: isSet(object.factor) ? Factor.fromJSON(object.factor) : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      totp: isSet(object.totp) ? TotpSetup.fromJSON(object.totp) : undefined,
+      webauthn: isSet(object.webauthn) ? WebAuthnSetup.fromJSON(object.webauthn) : undefined,
+      outOfBand: isSet(object.outOfBand)
+        ? OutOfBandSetup.fromJSON(object.outOfBand)
+        : isSet(object.out_of_band)
+        ? OutOfBandSetup.fromJSON(object.out_of_band)
+        : undefined,
+      recoveryCodes: isSet(object.recoveryCodes)
+        ? RecoveryCodesSetup.fromJSON(object.recoveryCodes)
+        : isSet(object.recovery_codes)
+        ? RecoveryCodesSetup.fromJSON(object.recovery_codes)
+        : undefined,
+    };
+  },
+
+  toJSON(message: BeginFactorEnrollmentResponse): unknown {
+    const obj: any = {};
+    if (message.enrollmentId !== "") {
+      obj.enrollmentId = message.enrollmentId;
+    }
+    if (message.factor !== undefined) {
+      obj.factor = Factor.toJSON(message.factor);
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.totp !== undefined) {
+      obj.totp = TotpSetup.toJSON(message.totp);
+    }
+    if (message.webauthn !== undefined) {
+      obj.webauthn = WebAuthnSetup.toJSON(message.webauthn);
+    }
+    if (message.outOfBand !== undefined) {
+      obj.outOfBand = OutOfBandSetup.toJSON(message.outOfBand);
+    }
+    if (message.recoveryCodes !== undefined) {
+      obj.recoveryCodes = RecoveryCodesSetup.toJSON(message.recoveryCodes);
+    }
+    return obj;
+  },
+};
+
+function createBaseActivateFactorRequest(): ActivateFactorRequest {
+  return { tenantId: "", userId: "", enrollmentId: "", proof: undefined };
+}
+
+export const ActivateFactorRequest: MessageFns<ActivateFactorRequest> = {
+  encode(message: ActivateFactorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.enrollmentId !== "") {
+      writer.uint32(26).string(message.enrollmentId);
+    }
+    if (message.proof !== undefined) {
+      Proof.encode(message.proof, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateFactorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateFactorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.enrollmentId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.proof = Proof.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateFactorRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      enrollmentId: isSet(object.enrollmentId)
+        ? globalThis.String(object.enrollmentId)
+        : isSet(object.enrollment_id)
+        ? globalThis.String(object.enrollment_id)
+        : "",
+      proof: isSet(object.proof) ? Proof.fromJSON(object.proof) : undefined,
+    };
+  },
+
+  toJSON(message: ActivateFactorRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.enrollmentId !== "") {
+      obj.enrollmentId = message.enrollmentId;
+    }
+    if (message.proof !== undefined) {
+      obj.proof = Proof.toJSON(message.proof);
+    }
+    return obj;
+  },
+};
+
+function createBaseActivateFactorResponse(): ActivateFactorResponse {
+  return { factor: undefined };
+}
+
+export const ActivateFactorResponse: MessageFns<ActivateFactorResponse> = {
+  encode(message: ActivateFactorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factor !== undefined) {
+      Factor.encode(message.factor, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivateFactorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivateFactorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factor = Factor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivateFactorResponse {
+    return { factor: isSet(object.factor) ? Factor.fromJSON(object.factor) : undefined };
+  },
+
+  toJSON(message: ActivateFactorResponse): unknown {
+    const obj: any = {};
+    if (message.factor !== undefined) {
+      obj.factor = Factor.toJSON(message.factor);
+    }
+    return obj;
+  },
+};
+
+function createBaseListFactorsRequest(): ListFactorsRequest {
+  return { tenantId: "", userId: "", includeRemoved: false };
+}
+
+export const ListFactorsRequest: MessageFns<ListFactorsRequest> = {
+  encode(message: ListFactorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.includeRemoved !== false) {
+      writer.uint32(24).bool(message.includeRemoved);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFactorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFactorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.includeRemoved = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFactorsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      includeRemoved: isSet(object.includeRemoved)
+        ? globalThis.Boolean(object.includeRemoved)
+        : isSet(object.include_removed)
+        ? globalThis.Boolean(object.include_removed)
+        : false,
+    };
+  },
+
+  toJSON(message: ListFactorsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.includeRemoved !== false) {
+      obj.includeRemoved = message.includeRemoved;
+    }
+    return obj;
+  },
+};
+
+function createBaseListFactorsResponse(): ListFactorsResponse {
+  return { factors: [] };
+}
+
+export const ListFactorsResponse: MessageFns<ListFactorsResponse> = {
+  encode(message: ListFactorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.factors) {
+      Factor.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListFactorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListFactorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factors.push(Factor.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListFactorsResponse {
+    return {
+      factors: globalThis.Array.isArray(object?.factors) ? object.factors.map((e: any) => Factor.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListFactorsResponse): unknown {
+    const obj: any = {};
+    if (message.factors?.length) {
+      obj.factors = message.factors.map((e) => Factor.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseUpdateFactorRequest(): UpdateFactorRequest {
+  return { tenantId: "", userId: "", factorId: "", name: "", preferred: false };
+}
+
+export const UpdateFactorRequest: MessageFns<UpdateFactorRequest> = {
+  encode(message: UpdateFactorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(26).string(message.factorId);
+    }
+    if (message.name !== "") {
+      writer.uint32(34).string(message.name);
+    }
+    if (message.preferred !== false) {
+      writer.uint32(40).bool(message.preferred);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateFactorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateFactorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.preferred = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateFactorRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      preferred: isSet(object.preferred) ? globalThis.Boolean(object.preferred) : false,
+    };
+  },
+
+  toJSON(message: UpdateFactorRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.preferred !== false) {
+      obj.preferred = message.preferred;
+    }
+    return obj;
+  },
+};
+
+function createBaseUpdateFactorResponse(): UpdateFactorResponse {
+  return { factor: undefined };
+}
+
+export const UpdateFactorResponse: MessageFns<UpdateFactorResponse> = {
+  encode(message: UpdateFactorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factor !== undefined) {
+      Factor.encode(message.factor, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateFactorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateFactorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factor = Factor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateFactorResponse {
+    return { factor: isSet(object.factor) ? Factor.fromJSON(object.factor) : undefined };
+  },
+
+  toJSON(message: UpdateFactorResponse): unknown {
+    const obj: any = {};
+    if (message.factor !== undefined) {
+      obj.factor = Factor.toJSON(message.factor);
+    }
+    return obj;
+  },
+};
+
+function createBaseRemoveFactorRequest(): RemoveFactorRequest {
+  return { tenantId: "", userId: "", factorId: "", mfaProof: "" };
+}
+
+export const RemoveFactorRequest: MessageFns<RemoveFactorRequest> = {
+  encode(message: RemoveFactorRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(26).string(message.factorId);
+    }
+    if (message.mfaProof !== "") {
+      writer.uint32(34).string(message.mfaProof);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveFactorRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveFactorRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.mfaProof = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveFactorRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      mfaProof: isSet(object.mfaProof)
+        ? globalThis.String(object.mfaProof)
+        : isSet(object.mfa_proof)
+        ? globalThis.String(object.mfa_proof)
+        : "",
+    };
+  },
+
+  toJSON(message: RemoveFactorRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.mfaProof !== "") {
+      obj.mfaProof = message.mfaProof;
+    }
+    return obj;
+  },
+};
+
+function createBaseRemoveFactorResponse(): RemoveFactorResponse {
+  return { factor: undefined };
+}
+
+export const RemoveFactorResponse: MessageFns<RemoveFactorResponse> = {
+  encode(message: RemoveFactorResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factor !== undefined) {
+      Factor.encode(message.factor, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveFactorResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveFactorResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factor = Factor.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveFactorResponse {
+    return { factor: isSet(object.factor) ? Factor.fromJSON(object.factor) : undefined };
+  },
+
+  toJSON(message: RemoveFactorResponse): unknown {
+    const obj: any = {};
+    if (message.factor !== undefined) {
+      obj.factor = Factor.toJSON(message.factor);
+    }
+    return obj;
+  },
+};
+
+function createBaseResetFactorsRequest(): ResetFactorsRequest {
+  return { tenantId: "", userId: "", reason: "" };
+}
+
+export const ResetFactorsRequest: MessageFns<ResetFactorsRequest> = {
+  encode(message: ResetFactorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetFactorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetFactorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetFactorsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: ResetFactorsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+};
+
+function createBaseResetFactorsResponse(): ResetFactorsResponse {
+  return { removedCount: 0 };
+}
+
+export const ResetFactorsResponse: MessageFns<ResetFactorsResponse> = {
+  encode(message: ResetFactorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.removedCount !== 0) {
+      writer.uint32(8).int32(message.removedCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetFactorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetFactorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.removedCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetFactorsResponse {
+    return {
+      removedCount: isSet(object.removedCount)
+        ? globalThis.Number(object.removedCount)
+        : isSet(object.removed_count)
+        ? globalThis.Number(object.removed_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: ResetFactorsResponse): unknown {
+    const obj: any = {};
+    if (message.removedCount !== 0) {
+      obj.removedCount = Math.round(message.removedCount);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartChallengeRequest(): StartChallengeRequest {
+  return { tenantId: "", userId: "", factorId: "", authenticationId: "", action: "", locale: "", passwordless: false };
+}
+
+export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
+  encode(message: StartChallengeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(26).string(message.factorId);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(34).string(message.authenticationId);
+    }
+    if (message.action !== "") {
+      writer.uint32(42).string(message.action);
+    }
+    if (message.locale !== "") {
+      writer.uint32(50).string(message.locale);
+    }
+    if (message.passwordless !== false) {
+      writer.uint32(56).bool(message.passwordless);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartChallengeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartChallengeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.action = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.passwordless = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartChallengeRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+      action: isSet(object.action) ? globalThis.String(object.action) : "",
+      locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+      passwordless: isSet(object.passwordless) ? globalThis.Boolean(object.passwordless) : false,
+    };
+  },
+
+  toJSON(message: StartChallengeRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    if (message.action !== "") {
+      obj.action = message.action;
+    }
+    if (message.locale !== "") {
+      obj.locale = message.locale;
+    }
+    if (message.passwordless !== false) {
+      obj.passwordless = message.passwordless;
+    }
+    return obj;
+  },
+};
+
+function createBaseStartChallengeResponse(): StartChallengeResponse {
+  return {
+    challengeId: "",
+    factorId: "",
+    type: "",
+    expireTime: undefined,
+    destinationHint: "",
+    requestOptionsJson: "",
+  };
+}
+
+export const StartChallengeResponse: MessageFns<StartChallengeResponse> = {
+  encode(message: StartChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challengeId !== "") {
+      writer.uint32(10).string(message.challengeId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(18).string(message.factorId);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(34).fork()).join();
+    }
+    if (message.destinationHint !== "") {
+      writer.uint32(42).string(message.destinationHint);
+    }
+    if (message.requestOptionsJson !== "") {
+      writer.uint32(50).string(message.requestOptionsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.destinationHint = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestOptionsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartChallengeResponse {
+    return {
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      destinationHint: isSet(object.destinationHint)
+        ? globalThis.String(object.destinationHint)
+        : isSet(object.destination_hint)
+        ? globalThis.String(object.destination_hint)
+        : "",
+      requestOptionsJson: isSet(object.requestOptionsJson)
+        ? globalThis.String(object.requestOptionsJson)
+        : isSet(object.request_options_json)
+        ? globalThis.String(object.request_options_json)
+        : "",
+    };
+  },
+
+  toJSON(message: StartChallengeResponse): unknown {
+    const obj: any = {};
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.destinationHint !== "") {
+      obj.destinationHint = message.destinationHint;
+    }
+    if (message.requestOptionsJson !== "") {
+      obj.requestOptionsJson = message.requestOptionsJson;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyChallengeRequest(): VerifyChallengeRequest {
+  return { tenantId: "", challengeId: "", authenticationId: "", proof: undefined };
+}
+
+export const VerifyChallengeRequest: MessageFns<VerifyChallengeRequest> = {
+  encode(message: VerifyChallengeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.challengeId !== "") {
+      writer.uint32(18).string(message.challengeId);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(26).string(message.authenticationId);
+    }
+    if (message.proof !== undefined) {
+      Proof.encode(message.proof, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyChallengeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyChallengeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.proof = Proof.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyChallengeRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+      proof: isSet(object.proof) ? Proof.fromJSON(object.proof) : undefined,
+    };
+  },
+
+  toJSON(message: VerifyChallengeRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    if (message.proof !== undefined) {
+      obj.proof = Proof.toJSON(message.proof);
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyChallengeResponse(): VerifyChallengeResponse {
+  return { challengeId: "", userId: "", factor: undefined, verifyTime: undefined, amr: [] };
+}
+
+export const VerifyChallengeResponse: MessageFns<VerifyChallengeResponse> = {
+  encode(message: VerifyChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challengeId !== "") {
+      writer.uint32(10).string(message.challengeId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.factor !== undefined) {
+      Factor.encode(message.factor, writer.uint32(26).fork()).join();
+    }
+    if (message.verifyTime !== undefined) {
+      Timestamp.encode(message.verifyTime, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.amr) {
+      writer.uint32(42).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.factor = Factor.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.verifyTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyChallengeResponse {
+    return {
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      factor: isSet(object.factor) ? Factor.fromJSON(object.factor) : undefined,
+      verifyTime: isSet(object.verifyTime)
+        ? fromJsonTimestamp(object.verifyTime)
+        : isSet(object.verify_time)
+        ? fromJsonTimestamp(object.verify_time)
+        : undefined,
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: VerifyChallengeResponse): unknown {
+    const obj: any = {};
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.factor !== undefined) {
+      obj.factor = Factor.toJSON(message.factor);
+    }
+    if (message.verifyTime !== undefined) {
+      obj.verifyTime = fromTimestamp(message.verifyTime).toISOString();
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetFactorPolicyRequest(): GetFactorPolicyRequest {
+  return { tenantId: "" };
+}
+
+export const GetFactorPolicyRequest: MessageFns<GetFactorPolicyRequest> = {
+  encode(message: GetFactorPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFactorPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFactorPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetFactorPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetFactorPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetFactorPolicyResponse(): GetFactorPolicyResponse {
+  return { policy: undefined };
+}
+
+export const GetFactorPolicyResponse: MessageFns<GetFactorPolicyResponse> = {
+  encode(message: GetFactorPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      FactorPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetFactorPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetFactorPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = FactorPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetFactorPolicyResponse {
+    return { policy: isSet(object.policy) ? FactorPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: GetFactorPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = FactorPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetFactorPolicyRequest(): SetFactorPolicyRequest {
+  return { tenantId: "", policy: undefined };
+}
+
+export const SetFactorPolicyRequest: MessageFns<SetFactorPolicyRequest> = {
+  encode(message: SetFactorPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.policy !== undefined) {
+      FactorPolicy.encode(message.policy, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetFactorPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetFactorPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.policy = FactorPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetFactorPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      policy: isSet(object.policy) ? FactorPolicy.fromJSON(object.policy) : undefined,
+    };
+  },
+
+  toJSON(message: SetFactorPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = FactorPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetFactorPolicyResponse(): SetFactorPolicyResponse {
+  return { policy: undefined };
+}
+
+export const SetFactorPolicyResponse: MessageFns<SetFactorPolicyResponse> = {
+  encode(message: SetFactorPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      FactorPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetFactorPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetFactorPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = FactorPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetFactorPolicyResponse {
+    return { policy: isSet(object.policy) ? FactorPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: SetFactorPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = FactorPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
 /** GatewayService is the public API of Portcullis for product backends. */
 
 export interface GatewayServiceClient {
@@ -1260,6 +3429,49 @@ export interface GatewayServiceClient {
   /** Lists a tenant's audit events, oldest first. Admin scope. */
 
   listAuditEvents(request: ListAuditEventsRequest, metadata?: Metadata): Observable<ListAuditEventsResponse>;
+
+  /** Begins enrolling a factor for a user; returns the setup data (QR code, passkey options, ...). */
+
+  beginFactorEnrollment(
+    request: BeginFactorEnrollmentRequest,
+    metadata?: Metadata,
+  ): Observable<BeginFactorEnrollmentResponse>;
+
+  /** Activates a pending factor with proof of possession. */
+
+  activateFactor(request: ActivateFactorRequest, metadata?: Metadata): Observable<ActivateFactorResponse>;
+
+  /** Lists a user's factors (never a secret). */
+
+  listFactors(request: ListFactorsRequest, metadata?: Metadata): Observable<ListFactorsResponse>;
+
+  /** Renames a factor or makes it the preferred one. */
+
+  updateFactor(request: UpdateFactorRequest, metadata?: Metadata): Observable<UpdateFactorResponse>;
+
+  /** Removes a factor; needs a recent MFA of the same or higher strength (mfa_proof). */
+
+  removeFactor(request: RemoveFactorRequest, metadata?: Metadata): Observable<RemoveFactorResponse>;
+
+  /** Removes all of a user's factors. Admin scope; audited. */
+
+  resetFactors(request: ResetFactorsRequest, metadata?: Metadata): Observable<ResetFactorsResponse>;
+
+  /** Starts a challenge of one factor, or a passwordless passkey challenge. */
+
+  startChallenge(request: StartChallengeRequest, metadata?: Metadata): Observable<StartChallengeResponse>;
+
+  /** Verifies the answer to a challenge, at most once. */
+
+  verifyChallenge(request: VerifyChallengeRequest, metadata?: Metadata): Observable<VerifyChallengeResponse>;
+
+  /** Returns a tenant's factor policy. Admin scope. */
+
+  getFactorPolicy(request: GetFactorPolicyRequest, metadata?: Metadata): Observable<GetFactorPolicyResponse>;
+
+  /** Replaces a tenant's factor policy. Admin scope. */
+
+  setFactorPolicy(request: SetFactorPolicyRequest, metadata?: Metadata): Observable<SetFactorPolicyResponse>;
 }
 
 /** GatewayService is the public API of Portcullis for product backends. */
@@ -1292,11 +3504,96 @@ export interface GatewayServiceController {
     request: ListAuditEventsRequest,
     metadata?: Metadata,
   ): Promise<ListAuditEventsResponse> | Observable<ListAuditEventsResponse> | ListAuditEventsResponse;
+
+  /** Begins enrolling a factor for a user; returns the setup data (QR code, passkey options, ...). */
+
+  beginFactorEnrollment(
+    request: BeginFactorEnrollmentRequest,
+    metadata?: Metadata,
+  ): Promise<BeginFactorEnrollmentResponse> | Observable<BeginFactorEnrollmentResponse> | BeginFactorEnrollmentResponse;
+
+  /** Activates a pending factor with proof of possession. */
+
+  activateFactor(
+    request: ActivateFactorRequest,
+    metadata?: Metadata,
+  ): Promise<ActivateFactorResponse> | Observable<ActivateFactorResponse> | ActivateFactorResponse;
+
+  /** Lists a user's factors (never a secret). */
+
+  listFactors(
+    request: ListFactorsRequest,
+    metadata?: Metadata,
+  ): Promise<ListFactorsResponse> | Observable<ListFactorsResponse> | ListFactorsResponse;
+
+  /** Renames a factor or makes it the preferred one. */
+
+  updateFactor(
+    request: UpdateFactorRequest,
+    metadata?: Metadata,
+  ): Promise<UpdateFactorResponse> | Observable<UpdateFactorResponse> | UpdateFactorResponse;
+
+  /** Removes a factor; needs a recent MFA of the same or higher strength (mfa_proof). */
+
+  removeFactor(
+    request: RemoveFactorRequest,
+    metadata?: Metadata,
+  ): Promise<RemoveFactorResponse> | Observable<RemoveFactorResponse> | RemoveFactorResponse;
+
+  /** Removes all of a user's factors. Admin scope; audited. */
+
+  resetFactors(
+    request: ResetFactorsRequest,
+    metadata?: Metadata,
+  ): Promise<ResetFactorsResponse> | Observable<ResetFactorsResponse> | ResetFactorsResponse;
+
+  /** Starts a challenge of one factor, or a passwordless passkey challenge. */
+
+  startChallenge(
+    request: StartChallengeRequest,
+    metadata?: Metadata,
+  ): Promise<StartChallengeResponse> | Observable<StartChallengeResponse> | StartChallengeResponse;
+
+  /** Verifies the answer to a challenge, at most once. */
+
+  verifyChallenge(
+    request: VerifyChallengeRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyChallengeResponse> | Observable<VerifyChallengeResponse> | VerifyChallengeResponse;
+
+  /** Returns a tenant's factor policy. Admin scope. */
+
+  getFactorPolicy(
+    request: GetFactorPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<GetFactorPolicyResponse> | Observable<GetFactorPolicyResponse> | GetFactorPolicyResponse;
+
+  /** Replaces a tenant's factor policy. Admin scope. */
+
+  setFactorPolicy(
+    request: SetFactorPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<SetFactorPolicyResponse> | Observable<SetFactorPolicyResponse> | SetFactorPolicyResponse;
 }
 
 export function GatewayServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["createTenant", "createUser", "getUser", "listAuditEvents"];
+    const grpcMethods: string[] = [
+      "createTenant",
+      "createUser",
+      "getUser",
+      "listAuditEvents",
+      "beginFactorEnrollment",
+      "activateFactor",
+      "listFactors",
+      "updateFactor",
+      "removeFactor",
+      "resetFactors",
+      "startChallenge",
+      "verifyChallenge",
+      "getFactorPolicy",
+      "setFactorPolicy",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("GatewayService", method)(constructor.prototype[method], method, descriptor);
