@@ -1,4 +1,4 @@
 import { MessagingTables1764316800000 } from '@portcullis/messaging';
+import { FactorsSchema1764403200100 } from './1764403200100-factors-schema';
 
-/** The factors domain's own tables arrive with its issue; the outbox and inbox are here from day one. */
-export const FACTORS_MIGRATIONS = [MessagingTables1764316800000];
+export const FACTORS_MIGRATIONS = [MessagingTables1764316800000, FactorsSchema1764403200100];
