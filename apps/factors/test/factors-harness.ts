@@ -117,7 +117,7 @@ export class FactorsHarness {
       sealedDestination: string;
       channel: string;
     };
-    const cipher = new EnvelopeCipher(parseKeyRing(this.settings['CODE_TRANSPORT_KEYS']!));
+    const cipher = new EnvelopeCipher(parseKeyRing(this.settings['CODE_TRANSPORT_KEYS']));
     return {
       codeId: p.codeId,
       channel: p.channel,

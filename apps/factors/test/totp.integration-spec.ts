@@ -50,8 +50,8 @@ describe('factors: TOTP', () => {
       'SELECT secret_key_id, secret_sealed FROM factors WHERE id = $1',
       [begun.factor!.id],
     );
-    expect(row!.secret_key_id).toBe('k1');
-    expect(row!.secret_sealed).not.toContain(begun.totp!.secret);
+    expect(row.secret_key_id).toBe('k1');
+    expect(row.secret_sealed).not.toContain(begun.totp!.secret);
 
     const wrong = await h.failure(
       h.client.call('activateFactor', {
@@ -135,7 +135,7 @@ describe('factors: TOTP', () => {
       'SELECT failed_attempts FROM factors WHERE id = $1',
       [factorId],
     );
-    expect(row!.failed_attempts).toBe(5);
+    expect(row.failed_attempts).toBe(5);
     expect((await h.events({ type: 'factors.factor.locked', userId })).length).toBe(1);
     // No new challenge (and no code) for a locked factor.
     expect((await h.failure(challenge(userId, factorId))).code).toBe('FACTOR_LOCKED');
@@ -171,11 +171,11 @@ describe('factors: TOTP', () => {
       'SELECT secret_key_id FROM factors WHERE id = $1',
       [factorId],
     );
-    expect(row!.secret_key_id).toBe('k2');
+    expect(row.secret_key_id).toBe('k2');
     // A service holding only the new key reads it.
     const rotatedService = new FactorsHarness();
     Object.assign(rotatedService, { database: h.database, tenantId: h.tenantId });
-    Object.assign(rotatedService.settings, { ...h.settings, FACTORS_ENCRYPTION_KEYS: ring.split(',')[1]! });
+    Object.assign(rotatedService.settings, { ...h.settings, FACTORS_ENCRYPTION_KEYS: ring.split(',')[1] });
     await rotatedService.start({ MIGRATE_ON_BOOT: 'false' });
     try {
       await expect(

@@ -16,7 +16,8 @@ const crypto = new NodeCryptoPlugin();
 
 /** RFC 6238 TOTP with the server clock only (SECURITY.md 5). */
 export function verifyTotp(
-  seed: string,
+  /** Base32 as stored, or raw bytes. */
+  seed: string | Uint8Array,
   code: string,
   parameters: TotpParameters,
   driftSteps: number,
