@@ -2,24 +2,48 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { loggerProvider, type Logger } from '@portcullis/observability';
 import { AdminAuthenticator } from './auth/admin-authenticator';
 import { GrpcAuditReader } from './clients/audit.client';
+import { GrpcFactorsDirectory } from './clients/factors.client';
 import { GrpcIdentityDirectory } from './clients/identity.client';
 import type { GatewayConfig } from './config/gateway.config';
-import { AuditReader, IdentityDirectory } from './domain/ports';
+import { AuditReader, FactorsDirectory, IdentityDirectory } from './domain/ports';
 import { GatewayGrpcController } from './grpc/gateway.controller';
 import { AdminHttpController } from './http/admin-http.controller';
+import { ChallengesHttpController } from './http/challenges-http.controller';
+import { DemoHttpController } from './http/demo-http.controller';
+import { FactorPolicyHttpController } from './http/factor-policy-http.controller';
+import { FactorsHttpController } from './http/factors-http.controller';
 import { HealthHttpController } from './http/health-http.controller';
 import { UsersHttpController } from './http/users-http.controller';
+import { ActivateFactorUseCase } from './use-cases/activate-factor/activate-factor.use-case';
+import { BeginFactorEnrollmentUseCase } from './use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { CreateTenantUseCase } from './use-cases/create-tenant/create-tenant.use-case';
 import { CreateUserUseCase } from './use-cases/create-user/create-user.use-case';
+import { GetFactorPolicyUseCase } from './use-cases/get-factor-policy/get-factor-policy.use-case';
 import { GetUserUseCase } from './use-cases/get-user/get-user.use-case';
 import { ListAuditEventsUseCase } from './use-cases/list-audit-events/list-audit-events.use-case';
+import { ListFactorsUseCase } from './use-cases/list-factors/list-factors.use-case';
+import { RemoveFactorUseCase } from './use-cases/remove-factor/remove-factor.use-case';
+import { ResetFactorsUseCase } from './use-cases/reset-factors/reset-factors.use-case';
+import { SetFactorPolicyUseCase } from './use-cases/set-factor-policy/set-factor-policy.use-case';
+import { StartChallengeUseCase } from './use-cases/start-challenge/start-challenge.use-case';
+import { UpdateFactorUseCase } from './use-cases/update-factor/update-factor.use-case';
+import { VerifyChallengeUseCase } from './use-cases/verify-challenge/verify-challenge.use-case';
 
 @Module({})
 export class GatewayModule {
   static register(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [UsersHttpController, AdminHttpController, HealthHttpController, GatewayGrpcController],
+      controllers: [
+        UsersHttpController,
+        FactorsHttpController,
+        ChallengesHttpController,
+        FactorPolicyHttpController,
+        AdminHttpController,
+        HealthHttpController,
+        DemoHttpController,
+        GatewayGrpcController,
+      ],
       providers: [
         loggerProvider(logger),
         { provide: AdminAuthenticator, useValue: new AdminAuthenticator(config.GATEWAY_ADMIN_TOKEN) },
@@ -31,10 +55,24 @@ export class GatewayModule {
           provide: AuditReader,
           useFactory: () => new GrpcAuditReader(config.AUDIT_GRPC_URL, config.GRPC_DEADLINE_MS),
         },
+        {
+          provide: FactorsDirectory,
+          useFactory: () => new GrpcFactorsDirectory(config.FACTORS_GRPC_URL, config.GRPC_DEADLINE_MS),
+        },
         CreateTenantUseCase,
         CreateUserUseCase,
         GetUserUseCase,
         ListAuditEventsUseCase,
+        BeginFactorEnrollmentUseCase,
+        ActivateFactorUseCase,
+        ListFactorsUseCase,
+        UpdateFactorUseCase,
+        RemoveFactorUseCase,
+        ResetFactorsUseCase,
+        StartChallengeUseCase,
+        VerifyChallengeUseCase,
+        GetFactorPolicyUseCase,
+        SetFactorPolicyUseCase,
       ],
     };
   }

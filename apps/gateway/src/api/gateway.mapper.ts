@@ -1,4 +1,4 @@
-import { type gatewayV1, toTimestamp } from '@portcullis/contracts';
+import { type factorsV1, type gatewayV1, toTimestamp } from '@portcullis/contracts';
 import type { AuditEventPageView, AuditEventView, TenantView, UserView } from '../domain/model';
 
 /** Domain views → public messages. HTTP sends the same messages in proto3 JSON form. */
@@ -34,4 +34,22 @@ function toAuditEventMessage(e: AuditEventView): gatewayV1.AuditEvent {
 
 export function toAuditPageMessage(page: AuditEventPageView): gatewayV1.ListAuditEventsResponse {
   return { events: page.events.map(toAuditEventMessage), nextPageToken: page.nextPageToken };
+}
+
+/**
+ * factors' enrolment → the gateway's message. The other factors responses are the gateway's
+ * responses field for field (its messages reuse the factorsV1 types), so they pass as they are.
+ */
+export function toBeginFactorEnrollmentMessage(
+  r: factorsV1.BeginEnrollmentResponse,
+): gatewayV1.BeginFactorEnrollmentResponse {
+  return {
+    enrollmentId: r.enrollmentId,
+    factor: r.factor,
+    expireTime: r.expireTime,
+    totp: r.totp,
+    webauthn: r.webauthn,
+    outOfBand: r.outOfBand,
+    recoveryCodes: r.recoveryCodes,
+  };
 }

@@ -1,3 +1,4 @@
+import { factorsV1 } from '@portcullis/contracts';
 import { z } from 'zod';
 
 /**
@@ -44,6 +45,114 @@ export const listAuditEventsSchema = z.object({
   ),
   pageToken: optional(z.string().max(200)),
 });
+
+// Factors and challenges: shape and size only; factors owns the rules (known types, code formats,
+// name syntax, policy ranges) and its typed errors pass through.
+
+const optionalUuid = optional(uuid);
+const factorType = z
+  .string({ error: 'must be a string' })
+  .min(1, 'is required')
+  .max(32, 'must be at most 32 characters');
+const factorName = optional(
+  z.string({ error: 'must be a string' }).max(100, 'must be at most 100 characters'),
+);
+const locale = optional(z.string({ error: 'must be a string' }).max(35, 'must be at most 35 characters'));
+const authenticationId = z
+  .string({ error: 'must be a string' })
+  .min(1, 'is required')
+  .max(128, 'must be at most 128 characters');
+/** gRPC sends false for an absent bool; JSON bodies may omit it. */
+const flag = optional(z.boolean({ error: 'must be true or false' }));
+/** A bool in a query string: `true` or `false`. */
+const queryFlag = z.preprocess(
+  (v) => (v === 'true' ? true : v === 'false' ? false : v === '' ? undefined : v),
+  z.boolean({ error: 'must be true or false' }).optional(),
+);
+/** The answer to an enrolment or a challenge: a code or a WebAuthn response (proto3 JSON of Proof). */
+const proof = z.preprocess(
+  (v) => (v === null ? undefined : v),
+  z.object(
+    {
+      code: optional(z.string({ error: 'must be a string' }).max(64, 'must be at most 64 characters')),
+      webauthnResponseJson: optional(
+        z.string({ error: 'must be a string' }).max(16_384, 'must be at most 16384 characters'),
+      ),
+    },
+    { error: 'must be an object with code or webauthnResponseJson' },
+  ),
+);
+/**
+ * A FactorPolicy in proto3 JSON (HTTP) or as the decoded message (gRPC): any object, converted by
+ * the generated fromJSON. Factors range-checks every field; the body limit caps the size.
+ */
+const factorPolicy = z
+  .looseObject({}, { error: 'must be an object' })
+  .transform((policy) => factorsV1.FactorPolicy.fromJSON(policy));
+
+export const beginFactorEnrollmentSchema = z.object({
+  tenantId: uuid,
+  userId: uuid,
+  type: factorType,
+  name: factorName,
+  destination: optional(z.string({ error: 'must be a string' }).max(254, 'must be at most 254 characters')),
+  mfaProof: optionalUuid,
+  locale,
+});
+
+export const activateFactorSchema = z.object({
+  tenantId: uuid,
+  userId: uuid,
+  enrollmentId: uuid,
+  proof,
+});
+
+export const listFactorsSchema = z.object({ tenantId: uuid, userId: uuid, includeRemoved: queryFlag });
+
+export const updateFactorSchema = z.object({
+  tenantId: uuid,
+  userId: uuid,
+  factorId: uuid,
+  name: factorName,
+  preferred: flag,
+});
+
+export const removeFactorSchema = z.object({
+  tenantId: uuid,
+  userId: uuid,
+  factorId: uuid,
+  mfaProof: optionalUuid,
+});
+
+export const resetFactorsSchema = z.object({
+  tenantId: uuid,
+  userId: uuid,
+  reason: z
+    .string({ error: 'must be a string' })
+    .min(1, 'is required')
+    .max(500, 'must be at most 500 characters'),
+});
+
+export const startChallengeSchema = z.object({
+  tenantId: uuid,
+  userId: optionalUuid,
+  factorId: optionalUuid,
+  authenticationId,
+  action: optional(z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters')),
+  locale,
+  passwordless: flag,
+});
+
+export const verifyChallengeSchema = z.object({
+  tenantId: uuid,
+  challengeId: uuid,
+  authenticationId,
+  proof,
+});
+
+export const getFactorPolicySchema = z.object({ tenantId: uuid });
+
+export const setFactorPolicySchema = z.object({ tenantId: uuid, policy: factorPolicy });
 
 /** The gRPC oneof arrives as two optional fields (plus a marker); the schema wants one shape. */
 export function userLookupOf(r: { tenantId?: unknown; userId?: unknown; externalId?: unknown }) {

@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { CommonErrorCodes, DomainError } from '@portcullis/errors';
 
+/** Who acts, in audit records, when the bootstrap admin token authorised the call. */
+export const BOOTSTRAP_ADMIN_ACTOR = 'admin';
+
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**

@@ -23,6 +23,7 @@ export const gatewayConfigSchema = serviceBaseSchema.extend({
     .default(64 * 1024),
   IDENTITY_GRPC_URL: hostPort.default('127.0.0.1:50061'),
   AUDIT_GRPC_URL: hostPort.default('127.0.0.1:50065'),
+  FACTORS_GRPC_URL: hostPort.default('127.0.0.1:50062'),
   /**
    * Bootstrap admin credential (Bearer token) guarding every route until tenant API keys exist.
    * Required; at least 32 characters; example values are refused.

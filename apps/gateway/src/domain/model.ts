@@ -1,4 +1,10 @@
-/** What the gateway knows of the platform's records, independent of any wire format. */
+/**
+ * What the gateway knows of the platform's records, independent of any wire format.
+ *
+ * Factors, challenges and factor policies have no view here: the gateway relays them, and the
+ * generated `factorsV1` contract types (`@portcullis/contracts`) are the shared language between
+ * the gateway and factors. The FactorsDirectory port speaks them directly.
+ */
 export interface TenantView {
   readonly id: string;
   readonly name: string;

@@ -57,7 +57,7 @@ export class GrpcPeer<C extends object> {
       callOptions: { deadline: Date },
     ) => Observable<ResponseOf<C[K]>>;
     try {
-      return await lastValueFrom(fn.call(this.service, request, metadata, { deadline }));
+      return withoutNulls(await lastValueFrom(fn.call(this.service, request, metadata, { deadline })));
     } catch (error) {
       throw fromGrpcError(error, this.settings.serviceName);
     }
@@ -66,4 +66,19 @@ export class GrpcPeer<C extends object> {
   close(): void {
     this.proxy.close();
   }
+}
+
+/**
+ * The loader (defaults: true) hands absent message fields over as null where the generated types
+ * (and their toJSON) expect undefined, e.g. a factor without `webauthn`. Drops null-valued keys,
+ * recursively, so responses match their generated types.
+ */
+export function withoutNulls<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutNulls(item)) as T;
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field !== null) copy[key] = withoutNulls(field);
+  }
+  return copy as T;
 }
