@@ -1,1 +1,2 @@
 export * from './slice-stack';
+export * from './code-inbox';

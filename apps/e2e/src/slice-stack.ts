@@ -4,6 +4,7 @@ import { gatewayV1, PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
 import { GrpcPeer } from '@portcullis/grpc';
 import {
   dropDatabases,
+  factorsSecretSettings,
   freePort,
   type ServiceProcess,
   startServiceProcess,
@@ -21,11 +22,12 @@ export interface SliceOptions {
 }
 
 /**
- * identity + audit + gateway as separate processes (black box), each with its own fresh database,
+ * identity + factors + audit + gateway as separate processes (black box), each with its own fresh database,
  * talking over gRPC and the Kafka named by the global setup (or a dedicated broker).
  */
 export class SliceStack {
   identity!: ServiceProcess;
+  factors!: ServiceProcess;
   audit!: ServiceProcess;
   gateway!: ServiceProcess;
   httpUrl = '';
@@ -33,10 +35,14 @@ export class SliceStack {
   readonly databaseUrl: string;
   readonly kafkaBrokers: string[];
   readonly identityDb = uniqueDatabaseName('identity');
+  readonly factorsDb = uniqueDatabaseName('factors');
+  /** The factors service's secrets; CODE_TRANSPORT_KEYS lets a test read the codes it sends. */
+  readonly factorsSecrets = factorsSecretSettings();
   readonly auditDb = uniqueDatabaseName('audit');
   readonly auditGroup = `audit-${uniqueSuffix()}`;
-  private readonly ports: Record<'identity' | 'audit' | 'gateway' | 'http', number> = {
+  private readonly ports: Record<'identity' | 'factors' | 'audit' | 'gateway' | 'http', number> = {
     identity: 0,
+    factors: 0,
     audit: 0,
     gateway: 0,
     http: 0,
@@ -51,11 +57,13 @@ export class SliceStack {
 
   async start(): Promise<this> {
     this.ports.identity = await freePort();
+    this.ports.factors = await freePort();
     this.ports.audit = await freePort();
     this.ports.gateway = await freePort();
     this.ports.http = await freePort();
-    [this.identity, this.audit] = await Promise.all([
+    [this.identity, this.factors, this.audit] = await Promise.all([
       this.startIdentity(this.options.identityFaultPoints),
+      this.startFactors(),
       this.startAudit(this.options.auditFaultPoints),
     ]);
     this.gateway = await startServiceProcess('gateway', {
@@ -64,6 +72,7 @@ export class SliceStack {
       HTTP_PORT: String(this.ports.http),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
       AUDIT_GRPC_URL: `127.0.0.1:${this.ports.audit}`,
+      FACTORS_GRPC_URL: `127.0.0.1:${this.ports.factors}`,
       GATEWAY_ADMIN_TOKEN: this.adminToken,
       HTTP_BODY_LIMIT_BYTES: '16384',
       GRPC_MAX_MESSAGE_BYTES: '65536',
@@ -77,6 +86,22 @@ export class SliceStack {
       ...this.backEndEnv(this.ports.identity, this.identityDb, faultPoints),
       OUTBOX_POLL_INTERVAL_MS: '100',
     });
+  }
+
+  startFactors(): Promise<ServiceProcess> {
+    return startServiceProcess('factors', {
+      ...this.backEndEnv(this.ports.factors, this.factorsDb, undefined),
+      ...this.factorsSecrets,
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      // Passkeys are bound to the page the gateway serves.
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: `http://localhost:${this.ports.http}`,
+    });
+  }
+
+  /** The gateway's HTTP origin as a browser on this machine names it (passkeys need a domain). */
+  get browserOrigin(): string {
+    return `http://localhost:${this.ports.http}`;
   }
 
   startAudit(faultPoints?: string): Promise<ServiceProcess> {
@@ -152,7 +177,11 @@ export class SliceStack {
 
   async stop(): Promise<void> {
     this.grpcClient?.close();
-    await Promise.all([this.gateway, this.identity, this.audit].filter(Boolean).map((p) => p.stop()));
-    await dropDatabases(this.databaseUrl, [this.identityDb, this.auditDb]).catch(() => undefined);
+    await Promise.all(
+      [this.gateway, this.identity, this.factors, this.audit].filter(Boolean).map((p) => p.stop()),
+    );
+    await dropDatabases(this.databaseUrl, [this.identityDb, this.factorsDb, this.auditDb]).catch(
+      () => undefined,
+    );
   }
 }

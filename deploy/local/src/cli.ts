@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateKeyRingEntry } from '@portcullis/crypto';
 import { ensureKafka, localKafkaOptions, stopKafkaBroker } from './kafka';
 import { REPO_ROOT, stateDir } from './paths';
 import { ensurePostgres } from './postgres';
@@ -33,12 +34,27 @@ function adminToken(): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** Service secrets generated once for this checkout (mode 0600), for development only. */
+function localSecrets(): Record<string, string> {
+  const file = join(stateDir(), 'secrets.json');
+  if (!existsSync(file)) {
+    mkdirSync(stateDir(), { recursive: true });
+    const secrets = {
+      FACTORS_ENCRYPTION_KEYS: generateKeyRingEntry('local1'),
+      FACTORS_HASH_KEY: randomBytes(32).toString('base64url'),
+      CODE_TRANSPORT_KEYS: generateKeyRingEntry('local1'),
+    };
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
 async function infrastructure(): Promise<StackEnv> {
   const pg = await ensurePostgres(process.env, say);
   say(`PostgreSQL: ${pg.url.replace(/:[^:@/]+@/, ':***@')} (${pg.source})`);
   const kafka = await ensureKafka(process.env, say);
   say(`Kafka: ${kafka.brokers.join(',')} (${kafka.source})`);
-  return { databaseUrl: pg.url, kafkaBrokers: kafka.brokers, adminToken: adminToken() };
+  return { databaseUrl: pg.url, kafkaBrokers: kafka.brokers, adminToken: adminToken(), secrets: localSecrets() };
 }
 
 /** The migrate step of every service with a database, in parallel (each owns its database). */

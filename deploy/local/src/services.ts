@@ -34,7 +34,15 @@ export interface StackEnv {
   readonly databaseUrl: string;
   readonly kafkaBrokers: string[];
   readonly adminToken: string;
+  /** Generated once per checkout (see cli.ts); settings in the environment win. */
+  readonly secrets: Readonly<Record<string, string>>;
 }
+
+/** Which generated secrets each service receives. */
+const SECRETS_OF: Partial<Record<ServiceName, readonly string[]>> = {
+  factors: ['FACTORS_ENCRYPTION_KEYS', 'FACTORS_HASH_KEY', 'CODE_TRANSPORT_KEYS'],
+  delivery: ['CODE_TRANSPORT_KEYS'],
+};
 
 export function serviceEnv(
   service: ServiceName,
@@ -50,10 +58,15 @@ export function serviceEnv(
     env['HTTP_PORT'] = String(GATEWAY_HTTP_PORT);
     env['IDENTITY_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.identity}`;
     env['AUDIT_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.audit}`;
+    env['FACTORS_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.factors}`;
     env['GATEWAY_ADMIN_TOKEN'] = stack.adminToken;
   } else {
     env['DATABASE_URL'] = stack.databaseUrl;
     env['KAFKA_BROKERS'] = stack.kafkaBrokers.join(',');
+  }
+  for (const name of SECRETS_OF[service] ?? []) {
+    const value = base[name] ?? stack.secrets[name];
+    if (value) env[name] = value;
   }
   return env;
 }
