@@ -5,3 +5,4 @@ export * from './kafka-probe';
 export * from './dedicated-kafka';
 export * from './software-authenticator';
 export * from './secrets';
+export * from './chromium';
