@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   dropDatabases,
+  factorsSecretSettings,
   freePort,
   grpcHealth,
   type ServiceName,
@@ -21,7 +22,7 @@ describe('the six services boot, migrate and answer health checks', () => {
 
   it.each<[ServiceName, string[]]>([
     ['identity', ['MessagingTables1764316800000', 'IdentitySchema1764316800100']],
-    ['factors', ['MessagingTables1764316800000']],
+    ['factors', ['MessagingTables1764316800000', 'FactorsSchema1764403200100']],
     ['delivery', ['MessagingTables1764316800000']],
     ['risk', ['MessagingTables1764316800000']],
     ['audit', ['MessagingTables1764316800000', 'AuditSchema1764316800200']],
@@ -35,11 +36,14 @@ describe('the six services boot, migrate and answer health checks', () => {
       DATABASE_NAME: database,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       AUDIT_CONSUMER_GROUP: `boot-${database}`,
+      ...(service === 'factors' ? factorsSecretSettings() : {}),
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');
       if (service === 'identity')
         expect(await grpcHealth(port, 1000, 'portcullis.identity.v1.IdentityService')).toBe('SERVING');
+      if (service === 'factors')
+        expect(await grpcHealth(port, 1000, 'portcullis.factors.v1.FactorsService')).toBe('SERVING');
       if (service === 'audit')
         expect(await grpcHealth(port, 1000, 'portcullis.audit.v1.AuditService')).toBe('SERVING');
       const applied = await queryDatabase<{ name: string }>(
@@ -97,6 +101,36 @@ describe('the six services boot, migrate and answer health checks', () => {
       expect(gateway.output()).toContain('"invalid configuration"');
       expect(gateway.output()).not.toMatch(/changeme|identity"/);
       expect(gateway.output()).not.toMatch(/\n\s+at /); // no stack trace
+    },
+  );
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['missing keys', {}, /FACTORS_ENCRYPTION_KEYS: is required/],
+    [
+      'an example hash key and a malformed key ring',
+      {
+        ...factorsSecretSettings(),
+        FACTORS_HASH_KEY: 'changeme',
+        FACTORS_ENCRYPTION_KEYS: `k1:${'A'.repeat(40)}`,
+      },
+      /FACTORS_ENCRYPTION_KEYS: .*32 bytes[\s\S]*FACTORS_HASH_KEY: .*example value|FACTORS_HASH_KEY: .*example value[\s\S]*FACTORS_ENCRYPTION_KEYS: .*32 bytes/,
+    ],
+  ])(
+    'factors refuses to start with %s, naming the setting but not its value (SECURITY.md 28)',
+    async (_n, env, problem) => {
+      const factors = await startServiceProcess(
+        'factors',
+        {
+          GRPC_PORT: String(await freePort()),
+          DATABASE_URL: infra.databaseUrl,
+          KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+          ...env,
+        },
+        { waitForHealth: false },
+      );
+      expect(await factors.exited()).toBe(1);
+      expect(factors.output()).toMatch(problem);
+      expect(factors.output()).not.toMatch(/changeme|AAAAAAAA/);
     },
   );
 

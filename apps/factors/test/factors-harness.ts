@@ -45,7 +45,20 @@ export class FactorsHarness {
   client!: GrpcPeer<factorsV1.FactorsServiceClient>;
   readonly tenantId = randomUUID();
 
-  async start(extra: Record<string, string> = {}): Promise<this> {
+  /** Every log line the service wrote (at trace level), for leak checks. */
+  readonly logs: string[] = [];
+  /** Seeds, codes and destinations the tests saw: none may appear in a log line. */
+  readonly revealed = new Set<string>();
+
+  /** SECURITY.md 4, 30: asserts that no revealed secret reached the logs. */
+  expectNoSecretsLogged(): void {
+    expect(this.logs.length).toBeGreaterThan(0);
+    const all = this.logs.join('\n');
+    const leaked = [...this.revealed].filter((value) => all.includes(value));
+    expect(leaked).toEqual([]);
+  }
+
+  async start(extra: Record<string, string> = {}, logLevel: 'trace' | 'silent' = 'trace'): Promise<this> {
     const port = await freePort();
     this.config = loadFactorsConfig({
       DATABASE_URL: this.infra.databaseUrl,
@@ -58,7 +71,11 @@ export class FactorsHarness {
       ...this.settings,
       ...extra,
     });
-    const logger = createLogger({ service: 'factors', level: 'silent' });
+    const logger = createLogger({
+      service: 'factors',
+      level: logLevel,
+      destination: { write: (line: string) => this.logs.push(line) },
+    });
     this.service = await startGrpcService(FactorsModule.register(this.config, logger), {
       logger,
       server: {
@@ -118,7 +135,7 @@ export class FactorsHarness {
       channel: string;
     };
     const cipher = new EnvelopeCipher(parseKeyRing(this.settings['CODE_TRANSPORT_KEYS']));
-    return {
+    const opened = {
       codeId: p.codeId,
       channel: p.channel,
       code: cipher.open({ keyId: p.sealedKeyId, value: p.sealedCode }, `code:${p.codeId}`).toString('utf8'),
@@ -126,6 +143,8 @@ export class FactorsHarness {
         .open({ keyId: p.sealedKeyId, value: p.sealedDestination }, `code:${p.codeId}:destination`)
         .toString('utf8'),
     };
+    this.revealed.add(opened.code).add(opened.destination).add(opened.destination.slice(1));
+    return opened;
   }
 
   /** Calls an RPC expecting a DomainError; returns it. */
@@ -161,6 +180,7 @@ export class FactorsHarness {
       locale: 'en',
     });
     const secret = begun.totp!.secret;
+    this.revealed.add(secret);
     await this.client.call('activateFactor', {
       tenantId: this.tenantId,
       userId,

@@ -186,4 +186,8 @@ describe('factors: SMS, voice and email codes', () => {
       await h.setPolicy({});
     }
   });
+
+  it('wrote no seed, code or phone number to its logs, even at trace level (SECURITY.md 4, 30)', () => {
+    h.expectNoSecretsLogged();
+  });
 });

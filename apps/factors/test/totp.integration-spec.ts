@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { EnvelopeCipher, generateKeyRingEntry, parseKeyRing } from '@portcullis/crypto';
+import { DataSource } from 'typeorm';
+import { rotateFactorSecrets } from '../src/persistence/rotate-secrets';
 import { FactorsHarness, totpNow } from './factors-harness';
 
 /** TOTP against real PostgreSQL: SECURITY.md 2–5, 17, 19, 24. */
@@ -45,6 +48,7 @@ describe('factors: TOTP', () => {
     expect(begun.totp!.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
     // SECURITY.md 4: 160 bits (32 base32 characters), sealed at rest with its key id beside it.
     expect(begun.totp!.secret).toMatch(/^[A-Z2-7]{32}$/);
+    h.revealed.add(begun.totp!.secret);
     expect(begun.factor).toMatchObject({ status: 'PENDING', type: 'totp', name: 'Phone app' });
     const [row] = await h.query<{ secret_key_id: string; secret_sealed: string }>(
       'SELECT secret_key_id, secret_sealed FROM factors WHERE id = $1',
@@ -154,9 +158,6 @@ describe('factors: TOTP', () => {
   it('re-encrypts stored seeds under a new key, which still verify (key rotation)', async () => {
     const userId = randomUUID();
     const { factorId, secret } = await h.enrolTotp(userId);
-    const { EnvelopeCipher, parseKeyRing, generateKeyRingEntry } = await import('@portcullis/crypto');
-    const { rotateFactorSecrets } = await import('../src/persistence/rotate-secrets');
-    const { DataSource } = await import('typeorm');
     const ring = `${h.settings['FACTORS_ENCRYPTION_KEYS']},${generateKeyRingEntry('k2')}`;
     const url = new URL(h.infra.databaseUrl);
     url.pathname = `/${h.database}`;
@@ -185,5 +186,9 @@ describe('factors: TOTP', () => {
       rotatedService.client.close();
       await rotatedService.service.close();
     }
+  });
+
+  it('wrote no seed, code or phone number to its logs, even at trace level (SECURITY.md 4, 30)', () => {
+    h.expectNoSecretsLogged();
   });
 });

@@ -227,4 +227,8 @@ describe('factors: WebAuthn', () => {
       await h.setPolicy({});
     }
   });
+
+  it('wrote no seed, code or phone number to its logs, even at trace level (SECURITY.md 4, 30)', () => {
+    h.expectNoSecretsLogged();
+  });
 });

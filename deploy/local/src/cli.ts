@@ -54,7 +54,12 @@ async function infrastructure(): Promise<StackEnv> {
   say(`PostgreSQL: ${pg.url.replace(/:[^:@/]+@/, ':***@')} (${pg.source})`);
   const kafka = await ensureKafka(process.env, say);
   say(`Kafka: ${kafka.brokers.join(',')} (${kafka.source})`);
-  return { databaseUrl: pg.url, kafkaBrokers: kafka.brokers, adminToken: adminToken(), secrets: localSecrets() };
+  return {
+    databaseUrl: pg.url,
+    kafkaBrokers: kafka.brokers,
+    adminToken: adminToken(),
+    secrets: localSecrets(),
+  };
 }
 
 /** The migrate step of every service with a database, in parallel (each owns its database). */

@@ -1,30 +1,6 @@
-// Jest runs global setup outside its module registry, so path aliases do not resolve here: the
-// local stack is imported through its entry point by relative path.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { ensureKafka, ensurePostgres } from '../../../deploy/local/src';
+import { ensureTestInfrastructure } from './infrastructure';
 
-/**
- * Jest global setup of the integration tier: finds PostgreSQL and Kafka from DATABASE_URL and
- * KAFKA_BROKERS, or starts them natively (the same code as `npm start`). Where a Docker engine
- * exists and PORTCULLIS_TESTCONTAINERS=1, testcontainers starts them instead.
- */
+/** Jest global setup of the integration tier: see ensureTestInfrastructure. */
 export default async function globalSetup(): Promise<void> {
-  const log = (m: string) => process.stderr.write(`[integration setup] ${m}\n`);
-  if (
-    process.env['PORTCULLIS_TESTCONTAINERS'] === '1' &&
-    !process.env['DATABASE_URL'] &&
-    !process.env['KAFKA_BROKERS']
-  ) {
-    const { startContainers } = await import('./containers');
-    const started = await startContainers();
-    process.env['DATABASE_URL'] = started.databaseUrl;
-    process.env['KAFKA_BROKERS'] = started.kafkaBrokers.join(',');
-    log(`testcontainers: ${started.databaseUrl} ${started.kafkaBrokers.join(',')}`);
-    return;
-  }
-  const pg = await ensurePostgres(process.env, log);
-  const kafka = await ensureKafka(process.env, log);
-  process.env['DATABASE_URL'] = pg.url;
-  process.env['KAFKA_BROKERS'] = kafka.brokers.join(',');
-  log(`PostgreSQL ${pg.source}, Kafka ${kafka.brokers.join(',')} (${kafka.source})`);
+  await ensureTestInfrastructure((m) => process.stderr.write(`[integration setup] ${m}\n`));
 }

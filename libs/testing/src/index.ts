@@ -6,3 +6,4 @@ export * from './dedicated-kafka';
 export * from './software-authenticator';
 export * from './secrets';
 export * from './chromium';
+export * from './infrastructure';
