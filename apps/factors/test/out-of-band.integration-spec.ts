@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@portcullis/contracts';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { FactorsHarness } from './factors-harness';
 
 /** SMS, voice and email codes against real PostgreSQL: SECURITY.md 6, 7, 17, 24, 30. */
@@ -86,6 +87,23 @@ describe('factors: SMS, voice and email codes', () => {
     const activated = await activate(userId, begun.enrollmentId, sent.code);
     expect(activated.factor).toMatchObject({ status: 'ACTIVE', type: 'sms_otp' });
     expect((await h.events({ type: 'factors.sms_otp.enrolled', userId })).length).toBe(1);
+  });
+
+  it('keeps sealed codes on their topic for a day at most', async () => {
+    const kafka = new Kafka({ brokers: h.infra.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [
+          { type: ConfigResourceTypes.TOPIC, name: TOPICS.factorCodes, configNames: ['retention.ms'] },
+        ],
+      });
+      expect(described.resources[0]!.configEntries[0]).toMatchObject({ configValue: '86400000' });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('refuses a destination that is not a phone number or email address, changing nothing', async () => {

@@ -164,6 +164,39 @@ describe('factors: WebAuthn', () => {
     );
   });
 
+  it('refuses a tampered signature and an expired passkey challenge (SECURITY.md 12, 13)', async () => {
+    const userId = randomUUID();
+    const authenticator = new SoftwareAuthenticator();
+    const { factor } = await (await register(userId, authenticator)).activation;
+    const c = await challenge(userId, factor!.id);
+    const assertion = await authenticator.get(c.options);
+    const signature = Buffer.from(assertion.response.signature, 'base64url');
+    signature[signature.length - 1]! ^= 0x01;
+    const tampered = {
+      ...assertion,
+      response: { ...assertion.response, signature: signature.toString('base64url') },
+    };
+    expect((await h.failure(verify(c, tampered))).code).toBe('WEBAUTHN_INVALID');
+
+    const late = await challenge(userId, factor!.id);
+    const answer = await authenticator.get(late.options);
+    await h.query(`UPDATE challenges SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      late.challengeId,
+    ]);
+    expect((await h.failure(verify(late, answer))).code).toBe('CODE_EXPIRED');
+  });
+
+  it('refuses a credential whose algorithm the policy does not allow', async () => {
+    await h.setPolicy({ webauthn: { algorithms: [-8] } });
+    try {
+      const { options, activation } = await register(randomUUID());
+      expect(options.pubKeyCredParams).toEqual([{ alg: -8, type: 'public-key' }]);
+      expect((await h.failure(activation)).code).toBe('WEBAUTHN_INVALID');
+    } finally {
+      await h.setPolicy({});
+    }
+  });
+
   it('treats a counter that does not increase as a possible clone: rejected, or flagged by policy (SECURITY.md 14)', async () => {
     const userId = randomUUID();
     const authenticator = new SoftwareAuthenticator();

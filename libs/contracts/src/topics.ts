@@ -15,6 +15,14 @@ export const TOPICS = {
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
 
+/**
+ * Topic-level settings applied whenever a producer ensures its topics. Codes live at most ten
+ * minutes, so their sealed copies need not outlive a day of delivery outage.
+ */
+export const TOPIC_SETTINGS: Readonly<Partial<Record<Topic, Readonly<Record<string, string>>>>> = {
+  [TOPICS.factorCodes]: { 'retention.ms': String(24 * 60 * 60 * 1000) },
+};
+
 /** Every topic a domain service publishes its events on; audit consumes them all. */
 export const DOMAIN_EVENT_TOPICS: readonly Topic[] = [
   TOPICS.identityEvents,

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { TOPIC_SETTINGS, type Topic } from '@portcullis/contracts';
+import { ConfigResourceTypes, Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@portcullis/observability';
 
 export interface KafkaSettings {
@@ -61,14 +62,22 @@ export async function ensureTopics(
         if (missing.length > 0) {
           await admin.createTopics({
             waitForLeaders: false,
-            topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: 1 })),
+            topics: missing.map((topic) => ({
+              topic,
+              numPartitions,
+              replicationFactor: 1,
+              configEntries: settingsOf(topic),
+            })),
           });
         }
         const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
         const leaderless = metadata.topics.filter(
           (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
         );
-        if (leaderless.length === 0) return;
+        if (leaderless.length === 0) {
+          await applyTopicSettings(admin, topics);
+          return;
+        }
         throw new Error(`no leader yet for ${leaderless.map((t) => t.name).join(', ')}`);
       } catch (error) {
         if (attempt >= 20) throw error;
@@ -78,4 +87,18 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect();
   }
+}
+
+const settingsOf = (topic: string) =>
+  Object.entries(TOPIC_SETTINGS[topic as Topic] ?? {}).map(([name, value]) => ({ name, value }));
+
+/** Also for topics someone else created first (a consumer, a test probe): settings converge. */
+async function applyTopicSettings(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly string[],
+): Promise<void> {
+  const resources = topics
+    .filter((topic) => settingsOf(topic).length > 0)
+    .map((topic) => ({ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: settingsOf(topic) }));
+  if (resources.length > 0) await admin.alterConfigs({ validateOnly: false, resources });
 }
