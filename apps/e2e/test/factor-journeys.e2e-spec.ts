@@ -222,26 +222,30 @@ describe('factor journeys through the gateway', () => {
     expect(after.json['factors'].every((f: { status: string }) => f.status === 'REMOVED')).toBe(true);
 
     // The audit log holds the factor events, without a code or a secret (SECURITY.md 29, 30).
-    const audit = await eventually(async () => {
-      const page = await stack.http(
-        'GET',
-        `/v1/audit/events?tenantId=${tenantId}&userId=${userId}&pageSize=500`,
-      );
-      const types = (page.json['events'] as { type: string }[]).map((e) => e.type);
-      expect(types).toEqual(
-        expect.arrayContaining([
-          'factors.webauthn.enrolled',
-          'factors.factor.removed',
-          'factors.challenge.failed',
-        ]),
-      );
-      expect(types.filter((t) => t === 'factors.factor.removed')).toHaveLength(6);
-      return page.text;
-    });
+    const audit = await eventually(
+      async () => {
+        const page = await stack.http(
+          'GET',
+          `/v1/audit/events?tenantId=${tenantId}&userId=${userId}&pageSize=500`,
+        );
+        const types = (page.json['events'] as { type: string }[]).map((e) => e.type);
+        expect(types).toEqual(
+          expect.arrayContaining([
+            'factors.webauthn.enrolled',
+            'factors.factor.removed',
+            'factors.challenge.failed',
+          ]),
+        );
+        expect(types.filter((t) => t === 'factors.factor.removed')).toHaveLength(6);
+        return page.text;
+      },
+      // A fresh consumer group reads every earlier test's events first.
+      { timeoutMs: 120_000 },
+    );
     expect(audit).not.toContain(secret);
     expect(audit).not.toContain('7911123456');
     expect(audit).not.toContain('factors.code.issued');
-  });
+  }, 240_000);
 
   it('over gRPC: the same enrolment and verification, with typed errors', async () => {
     const userId = await createUser();

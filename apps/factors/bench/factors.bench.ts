@@ -9,6 +9,7 @@
  */
 import { createHash, createHmac, createPublicKey, randomUUID, verify as verifySignature } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
@@ -38,8 +39,40 @@ interface Result {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
+/** BENCH_PROFILE=<dir>: a V8 CPU profile of each measured scenario (not of its preparation). */
+async function profiled<T>(scenario: string, run: () => Promise<T>): Promise<T> {
+  const dir = process.env['BENCH_PROFILE'];
+  if (!dir) return run();
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await run();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${scenario.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
 /** Runs `op` `count` times with `concurrency` in flight; latency per op, CPU of this process. */
 async function measure(
+  scenario: string,
+  kind: Result['kind'],
+  count: number,
+  concurrency: number,
+  op: (i: number) => unknown,
+): Promise<Result> {
+  return profiled(scenario, () => run(scenario, kind, count, concurrency, op));
+}
+
+async function run(
   scenario: string,
   kind: Result['kind'],
   count: number,
@@ -281,7 +314,7 @@ function table(results: Result[]): string {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
-  await inProcess(results);
+  if (process.env['BENCH_SKIP_IN_PROCESS'] !== '1') await inProcess(results);
   if (process.env['BENCH_SKIP_GRPC'] !== '1') await throughGrpc(results);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   process.stdout.write(`\nFactors benchmark on ${machine}\n\n${table(results)}\n`);

@@ -13,8 +13,7 @@ export interface NewFactor {
 
 export interface FactorRepository {
   findById(tenantId: string, userId: string, id: string): Promise<Factor | undefined>;
-  /** Locks the row for the rest of the transaction. */
-  findByIdForUpdate(tenantId: string, id: string): Promise<Factor | undefined>;
+  findInTenant(tenantId: string, id: string): Promise<Factor | undefined>;
   listByUser(tenantId: string, userId: string, includeRemoved: boolean): Promise<Factor[]>;
   countOpen(tenantId: string, userId: string, now: Date): Promise<number>;
   insert(record: NewFactor): Promise<void>;
@@ -22,7 +21,6 @@ export interface FactorRepository {
   setStatus(id: string, status: FactorStatus, at: Date): Promise<void>;
   rename(id: string, name: string): Promise<void>;
   setPreferred(tenantId: string, userId: string, id: string): Promise<void>;
-  recordUse(id: string, at: Date): Promise<void>;
   /** Atomic replay guard: true when `step` is later than every step used before. */
   claimTotpStep(id: string, step: number): Promise<boolean>;
   updateSignCount(id: string, signCount: number, cloneSuspected: boolean): Promise<void>;
@@ -48,7 +46,10 @@ export interface RecoveryCodeRepository {
 export interface ChallengeRepository {
   insert(challenge: Challenge): Promise<void>;
   findById(tenantId: string, id: string): Promise<Challenge | undefined>;
-  /** Single use: false when the challenge was no longer pending. */
+  /**
+   * Single use: false when the challenge was no longer pending. Records the factor's use (last
+   * used, consecutive failures back to zero) in the same statement.
+   */
   markVerified(id: string, at: Date, userId: string, factorId: string, strength: Strength): Promise<boolean>;
   /**
    * Consumes a verified challenge as the proof of a recent MFA for a factor change (single use).
@@ -84,6 +85,8 @@ export interface FactorsTransaction {
 
 export abstract class FactorsUnitOfWork {
   abstract run<T>(work: (tx: FactorsTransaction) => Promise<T>): Promise<T>;
+  /** Reads without a transaction (each statement on its own): for lookups that write nothing. */
+  abstract read<T>(work: (tx: FactorsTransaction) => Promise<T>): Promise<T>;
 }
 
 /**

@@ -126,8 +126,7 @@ class SqlFactorRepository implements FactorRepository {
     ]);
   }
 
-  async findByIdForUpdate(tenantId: string, id: string) {
-    await this.m.query('SELECT 1 FROM factors WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, id]);
+  findInTenant(tenantId: string, id: string) {
     return this.one(`${FACTOR_SELECT} WHERE f.tenant_id = $1 AND f.id = $2`, [tenantId, id]);
   }
 
@@ -238,13 +237,6 @@ class SqlFactorRepository implements FactorRepository {
       [tenantId, userId],
     );
     await this.m.query('UPDATE factors SET preferred = true WHERE id = $1', [id]);
-  }
-
-  async recordUse(id: string, at: Date) {
-    await this.m.query(
-      'UPDATE factors SET last_used_at = $2, failed_attempts = 0, locked_until = NULL WHERE id = $1',
-      [id, at],
-    );
   }
 
   async claimTotpStep(id: string, step: number) {
@@ -406,11 +398,15 @@ class SqlChallengeRepository implements ChallengeRepository {
   }
 
   async markVerified(id: string, at: Date, userId: string, factorId: string, strength: Strength) {
-    // Single use (SECURITY.md 13, 24): of two concurrent verifications, one flips the status.
+    // Single use (SECURITY.md 13, 24): of two concurrent verifications, one flips the status; the
+    // factor's use is recorded only by that one.
     const rows = await queryRows<unknown>(
       this.m,
-      `UPDATE challenges SET status = 'VERIFIED', verified_at = $2, user_id = $3, factor_id = $4, strength = $5
-       WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+      `WITH verified AS (
+         UPDATE challenges SET status = 'VERIFIED', verified_at = $2, user_id = $3, factor_id = $4, strength = $5
+         WHERE id = $1 AND status = 'PENDING' RETURNING factor_id)
+       UPDATE factors SET last_used_at = $2, failed_attempts = 0, locked_until = NULL
+       WHERE id = (SELECT factor_id FROM verified) RETURNING id`,
       [id, at, userId, factorId, strength],
     );
     return rows.length === 1;
@@ -464,19 +460,25 @@ export class SqlFactorsUnitOfWork implements FactorsUnitOfWork {
   ) {}
 
   run<T>(work: (tx: FactorsTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) =>
-      work({
-        factors: new SqlFactorRepository(manager, this.cipher),
-        secrets: new SqlFactorSecrets(manager, this.cipher),
-        recoveryCodes: new SqlRecoveryCodeRepository(manager),
-        challenges: new SqlChallengeRepository(manager),
-        policies: new SqlPolicyRepository(manager),
-        events: {
-          record: async <K extends EventType>(event: NewEvent<K>) => {
-            await this.outbox.append(manager, event);
-          },
+    return this.dataSource.transaction((manager) => work(this.bind(manager)));
+  }
+
+  read<T>(work: (tx: FactorsTransaction) => Promise<T>): Promise<T> {
+    return work(this.bind(this.dataSource.manager));
+  }
+
+  private bind(manager: EntityManager): FactorsTransaction {
+    return {
+      factors: new SqlFactorRepository(manager, this.cipher),
+      secrets: new SqlFactorSecrets(manager, this.cipher),
+      recoveryCodes: new SqlRecoveryCodeRepository(manager),
+      challenges: new SqlChallengeRepository(manager),
+      policies: new SqlPolicyRepository(manager),
+      events: {
+        record: async <K extends EventType>(event: NewEvent<K>) => {
+          await this.outbox.append(manager, event);
         },
-      }),
-    );
+      },
+    };
   }
 }

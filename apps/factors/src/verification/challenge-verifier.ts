@@ -31,9 +31,15 @@ export interface VerifyRequest {
 
 export interface Verified {
   readonly challenge: Challenge;
+  /** The factor as it was before the verification. */
   readonly factor: Factor;
   readonly strategy: FactorStrategy;
   readonly verifiedAt: Date;
+}
+
+export interface VerifiedResult extends Verified {
+  /** The factor after the success hook, read in the same transaction. */
+  readonly updated: Factor;
 }
 
 type SuccessHook = (
@@ -78,7 +84,7 @@ export class ChallengeVerifier {
     private readonly clock: Clock,
   ) {}
 
-  async verify(request: VerifyRequest, onSuccess: SuccessHook): Promise<Verified> {
+  async verify(request: VerifyRequest, onSuccess: SuccessHook): Promise<VerifiedResult> {
     const { challenge, factor, policy } = await this.load(request);
     const strategy = this.strategies.of(factor.type);
     const now = this.clock.now();
@@ -121,7 +127,8 @@ export class ChallengeVerifier {
             durationMs: String(now.getTime() - challenge.createdAt.getTime()),
           },
         });
-        return verified;
+        const updated = await tx.factors.findInTenant(factor.tenantId, factor.id);
+        return { ...verified, updated: updated ?? factor };
       });
     } catch (error) {
       if (error instanceof Rejected) return reject(error.reason, attempts, error.outcome);
@@ -129,8 +136,9 @@ export class ChallengeVerifier {
     }
   }
 
+  /** Reads only: nothing here needs a transaction (single use is decided by markVerified). */
   private async load(request: VerifyRequest) {
-    return this.uow.run(async (tx) => {
+    return this.uow.read(async (tx) => {
       const challenge = await tx.challenges.findById(request.tenantId, request.challengeId);
       const notFound = request.purpose === 'ENROLLMENT' ? enrollmentNotFound : challengeNotFound;
       if (!challenge || challenge.purpose !== request.purpose) throw notFound();
@@ -138,7 +146,7 @@ export class ChallengeVerifier {
       if (challenge.authenticationId !== request.authenticationId) throw challengeMismatch();
       const policy = await this.policies.of(tx, request.tenantId);
       const factor = challenge.factorId
-        ? await tx.factors.findByIdForUpdate(request.tenantId, challenge.factorId)
+        ? await tx.factors.findInTenant(request.tenantId, challenge.factorId)
         : await this.passkeyOf(tx, request.tenantId, request.proof);
       const expected = request.purpose === 'ENROLLMENT' ? 'PENDING' : 'ACTIVE';
       if (!factor || factor.status !== expected) {

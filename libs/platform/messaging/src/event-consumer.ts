@@ -1,4 +1,10 @@
-import { deadLetterTopicOf, EVENT_HEADERS, type EventType, isEventType } from '@portcullis/contracts';
+import {
+  deadLetterTopicOf,
+  decodeEventPayload,
+  EVENT_HEADERS,
+  type EventType,
+  isEventType,
+} from '@portcullis/contracts';
 import { type Logger, withConsumerSpan } from '@portcullis/observability';
 import { isTransientDatabaseError } from '@portcullis/persistence';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
@@ -96,6 +102,9 @@ export class EventConsumer {
       fromBeginning: this.settings.fromBeginning ?? true,
     });
     await consumer.run({
+      // Partitions (and topics) are consumed side by side, each still in order: a slow or retried
+      // message on one partition does not hold up the others.
+      partitionsConsumedConcurrently: 3,
       autoCommit: true,
       autoCommitInterval: 500,
       autoCommitThreshold: 100,
@@ -223,6 +232,14 @@ export class EventConsumer {
     if (Number.isNaN(occurredAt.getTime()))
       throw new PoisonMessageError('missing or malformed occurred-at header');
     if (!message.value) throw new PoisonMessageError('empty payload');
+    // A payload that does not decode as its type's message never will: no retries.
+    try {
+      decodeEventPayload(type, message.value);
+    } catch (error) {
+      throw new PoisonMessageError(
+        `payload is not a ${type} message: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     return {
       id,
       type,

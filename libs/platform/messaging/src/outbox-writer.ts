@@ -45,9 +45,13 @@ export class SqlOutboxWriter implements OutboxWriter {
       [EVENT_HEADERS.contentType]: `${EVENT_CONTENT_TYPE}; messageType=${definition.messageName}`,
       ...injectTraceContext(),
     };
+    // One round trip: the row, and a wake-up for the relay's LISTEN that is delivered only if and
+    // when this transaction commits.
     await manager.query(
-      `INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `WITH appended AS (
+         INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM appended`,
       [
         id,
         definition.topic,
@@ -59,8 +63,6 @@ export class SqlOutboxWriter implements OutboxWriter {
         event.occurredAt,
       ],
     );
-    // Delivered to the relay's LISTEN only if and when this transaction commits.
-    await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
     return id;
   }
 }

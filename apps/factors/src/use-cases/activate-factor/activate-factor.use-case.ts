@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Factor } from '../../domain/factor';
-import { factorNotFound } from '../../domain/factors.errors';
-import { FactorsUnitOfWork } from '../../domain/ports';
 import type { Proof } from '../../strategies/factor-strategy';
 import { ChallengeVerifier } from '../../verification/challenge-verifier';
 import { enrolledEventType, enrolledPayload } from '../begin-enrollment/begin-enrollment.use-case';
@@ -16,10 +14,7 @@ export interface ActivateFactorInput {
 /** Proof of possession turns a PENDING factor ACTIVE, once (the enrolment id is single use). */
 @Injectable()
 export class ActivateFactorUseCase {
-  constructor(
-    private readonly verifier: ChallengeVerifier,
-    private readonly uow: FactorsUnitOfWork,
-  ) {}
+  constructor(private readonly verifier: ChallengeVerifier) {}
 
   async execute(input: ActivateFactorInput): Promise<Factor> {
     const verified = await this.verifier.verify(
@@ -47,10 +42,6 @@ export class ActivateFactorUseCase {
         });
       },
     );
-    const factor = await this.uow.run((tx) =>
-      tx.factors.findById(input.tenantId, input.userId, verified.factor.id),
-    );
-    if (!factor) throw factorNotFound();
-    return factor;
+    return verified.updated;
   }
 }

@@ -11,6 +11,6 @@ export class GetFactorPolicyUseCase {
   ) {}
 
   execute(tenantId: string): Promise<FactorPolicy> {
-    return this.uow.run((tx) => this.policies.of(tx, tenantId));
+    return this.uow.read((tx) => this.policies.of(tx, tenantId));
   }
 }

@@ -8,6 +8,6 @@ export class ListFactorsUseCase {
   constructor(private readonly uow: FactorsUnitOfWork) {}
 
   execute(input: { tenantId: string; userId: string; includeRemoved: boolean }): Promise<Factor[]> {
-    return this.uow.run((tx) => tx.factors.listByUser(input.tenantId, input.userId, input.includeRemoved));
+    return this.uow.read((tx) => tx.factors.listByUser(input.tenantId, input.userId, input.includeRemoved));
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Factor } from '../../domain/factor';
-import { FactorsUnitOfWork } from '../../domain/ports';
 import type { Proof } from '../../strategies/factor-strategy';
 import { ChallengeVerifier } from '../../verification/challenge-verifier';
 
@@ -21,16 +20,12 @@ export interface ChallengeVerified {
 
 @Injectable()
 export class VerifyChallengeUseCase {
-  constructor(
-    private readonly verifier: ChallengeVerifier,
-    private readonly uow: FactorsUnitOfWork,
-  ) {}
+  constructor(private readonly verifier: ChallengeVerifier) {}
 
   async execute(input: VerifyChallengeInput): Promise<ChallengeVerified> {
     const verified = await this.verifier.verify(
       { ...input, purpose: 'AUTHENTICATION' },
       async (tx, { factor, verifiedAt }, outcome) => {
-        await tx.factors.recordUse(factor.id, verifiedAt);
         const base = { tenantId: factor.tenantId, userId: factor.userId, occurredAt: verifiedAt };
         if (outcome.signCount !== undefined) {
           await tx.factors.updateSignCount(factor.id, outcome.signCount, outcome.cloneFlagged !== undefined);
@@ -64,13 +59,10 @@ export class VerifyChallengeUseCase {
         }
       },
     );
-    const factor = await this.uow.run((tx) =>
-      tx.factors.findById(input.tenantId, verified.factor.userId, verified.factor.id),
-    );
     return {
       challengeId: verified.challenge.id,
       userId: verified.factor.userId,
-      factor: factor ?? verified.factor,
+      factor: verified.updated,
       verifiedAt: verified.verifiedAt,
       amr: verified.strategy.amr,
     };
