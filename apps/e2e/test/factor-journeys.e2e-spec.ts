@@ -247,7 +247,7 @@ describe('factor journeys through the gateway', () => {
     expect(audit).not.toContain('factors.code.issued');
   }, 240_000);
 
-  it('over gRPC: the same enrolment and verification, with typed errors', async () => {
+  it('over gRPC: enrolment, verification, rename, removal with an MFA proof, policy and reset, with typed errors', async () => {
     const userId = await createUser();
     const metadata = stack.adminMetadata();
     const begun = await stack.grpc.call(
@@ -304,6 +304,71 @@ describe('factor journeys through the gateway', () => {
       .call('listFactors', { tenantId, userId, includeRemoved: false })
       .catch((e: DomainError) => e);
     expect(unauthenticated).toMatchObject({ code: 'UNAUTHENTICATED' });
+
+    // Recovery codes with the TOTP proof; one code proves a recent MFA to remove the TOTP factor.
+    const recovery = await stack.grpc.call(
+      'beginFactorEnrollment',
+      {
+        tenantId,
+        userId,
+        type: 'recovery_codes',
+        name: '',
+        destination: '',
+        mfaProof: verified.challengeId,
+        locale: '',
+      },
+      { metadata },
+    );
+    const renamed = await stack.grpc.call(
+      'updateFactor',
+      { tenantId, userId, factorId: recovery.factor!.id, name: 'Printed codes', preferred: true },
+      { metadata },
+    );
+    expect(renamed.factor).toMatchObject({ name: 'Printed codes', preferred: true });
+    const recoveryAuth = randomUUID();
+    const recoveryChallenge = await stack.grpc.call(
+      'startChallenge',
+      {
+        tenantId,
+        userId,
+        factorId: recovery.factor!.id,
+        authenticationId: recoveryAuth,
+        action: '',
+        locale: '',
+        passwordless: false,
+      },
+      { metadata },
+    );
+    await stack.grpc.call(
+      'verifyChallenge',
+      {
+        tenantId,
+        challengeId: recoveryChallenge.challengeId,
+        authenticationId: recoveryAuth,
+        proof: { code: recovery.recoveryCodes!.codes[0] },
+      },
+      { metadata },
+    );
+    const removed = await stack.grpc.call(
+      'removeFactor',
+      { tenantId, userId, factorId: factor!.id, mfaProof: recoveryChallenge.challengeId },
+      { metadata },
+    );
+    expect(removed.factor).toMatchObject({ status: 'REMOVED' });
+
+    const policy = await stack.grpc.call(
+      'setFactorPolicy',
+      {
+        tenantId,
+        policy: {
+          ...(await stack.grpc.call('getFactorPolicy', { tenantId }, { metadata })).policy!,
+          maxFailedAttempts: 3,
+        },
+      },
+      { metadata },
+    );
+    expect(policy.policy).toMatchObject({ maxFailedAttempts: 3, totp: { digits: 6, period: 30 } });
+
     const reset = await stack.grpc.call(
       'resetFactors',
       { tenantId, userId, reason: 'support ticket 42' },

@@ -100,7 +100,7 @@ describe('factors: SMS, voice and email codes', () => {
           { type: ConfigResourceTypes.TOPIC, name: TOPICS.factorCodes, configNames: ['retention.ms'] },
         ],
       });
-      expect(described.resources[0]!.configEntries[0]).toMatchObject({ configValue: '86400000' });
+      expect(described.resources[0].configEntries[0]).toMatchObject({ configValue: '86400000' });
     } finally {
       await admin.disconnect();
     }

@@ -171,7 +171,7 @@ describe('factors: WebAuthn', () => {
     const c = await challenge(userId, factor!.id);
     const assertion = await authenticator.get(c.options);
     const signature = Buffer.from(assertion.response.signature, 'base64url');
-    signature[signature.length - 1]! ^= 0x01;
+    signature[signature.length - 1] ^= 0x01;
     const tampered = {
       ...assertion,
       response: { ...assertion.response, signature: signature.toString('base64url') },
