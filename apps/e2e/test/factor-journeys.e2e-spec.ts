@@ -252,7 +252,7 @@ describe('factor journeys through the gateway', () => {
     const metadata = stack.adminMetadata();
     const begun = await stack.grpc.call(
       'beginFactorEnrollment',
-      { tenantId, userId, type: 'totp', name: '', destination: '', mfaProof: '', locale: '' },
+      { tenantId, userId, type: 'totp', name: '', destination: '', mfaProof: '', locale: '', clientIp: '' },
       { metadata },
     );
     const secret = begun.totp!.secret;
@@ -272,6 +272,7 @@ describe('factor journeys through the gateway', () => {
         action: '',
         locale: '',
         passwordless: false,
+        clientIp: '',
       },
       { metadata },
     );
@@ -316,6 +317,7 @@ describe('factor journeys through the gateway', () => {
         destination: '',
         mfaProof: verified.challengeId,
         locale: '',
+        clientIp: '',
       },
       { metadata },
     );
@@ -336,6 +338,7 @@ describe('factor journeys through the gateway', () => {
         action: '',
         locale: '',
         passwordless: false,
+        clientIp: '',
       },
       { metadata },
     );

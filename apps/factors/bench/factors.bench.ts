@@ -205,6 +205,7 @@ async function throughGrpc(results: Result[]): Promise<void> {
         action: '',
         locale: 'en',
         passwordless: false,
+        clientIp: '',
       });
       return { challengeId, authenticationId, secret };
     });
@@ -237,6 +238,7 @@ async function throughGrpc(results: Result[]): Promise<void> {
         destination: '',
         mfaProof: '',
         locale: 'en',
+        clientIp: '',
       });
       const { factor } = await h.client.call('activateFactor', {
         tenantId,
@@ -259,6 +261,7 @@ async function throughGrpc(results: Result[]): Promise<void> {
         action: '',
         locale: 'en',
         passwordless: false,
+        clientIp: '',
       });
       const response = await authenticator.get(
         JSON.parse(started.requestOptionsJson) as PublicKeyCredentialRequestOptionsJSON,

@@ -178,6 +178,7 @@ export class FactorsHarness {
       destination: '',
       mfaProof,
       locale: 'en',
+      clientIp: '',
     });
     const secret = begun.totp!.secret;
     this.revealed.add(secret);
@@ -201,6 +202,7 @@ export class FactorsHarness {
       action: '',
       locale: 'en',
       passwordless: false,
+      clientIp: '',
     });
     await this.client.call('verifyChallenge', {
       tenantId: this.tenantId,

@@ -19,6 +19,7 @@ describe('factors: SMS, voice and email codes', () => {
       destination,
       mfaProof: '',
       locale: 'fr',
+      clientIp: '',
     });
 
   const activate = (userId: string, enrollmentId: string, code: string) =>
@@ -41,6 +42,7 @@ describe('factors: SMS, voice and email codes', () => {
       action: 'Pay 120.00 EUR to ACME',
       locale: 'de',
       passwordless: false,
+      clientIp: '',
     });
     return { challengeId: started.challengeId, authenticationId, started };
   };
@@ -137,6 +139,7 @@ describe('factors: SMS, voice and email codes', () => {
         return c.challengeId;
       })(),
       locale: 'pt',
+      clientIp: '',
     });
     expect(email.outOfBand).toEqual({ channel: 'email', destinationHint: 'j***@example.com' });
     const sent = await h.lastCode(userId);

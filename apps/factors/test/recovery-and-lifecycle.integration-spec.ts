@@ -17,6 +17,7 @@ describe('factors: recovery codes and lifecycle', () => {
       destination: '',
       mfaProof,
       locale: 'en',
+      clientIp: '',
     });
 
   const useCode = async (userId: string, factorId: string, code: string) => {
@@ -29,6 +30,7 @@ describe('factors: recovery codes and lifecycle', () => {
       action: '',
       locale: 'en',
       passwordless: false,
+      clientIp: '',
     });
     return h.client.call('verifyChallenge', {
       tenantId: h.tenantId,
@@ -135,6 +137,7 @@ describe('factors: recovery codes and lifecycle', () => {
       destination: '+14155550123',
       mfaProof: await h.proveWithTotp(userId, totpId, secret, later(30)),
       locale: 'en',
+      clientIp: '',
     });
     await h.client.call('activateFactor', {
       tenantId: h.tenantId,
@@ -153,6 +156,7 @@ describe('factors: recovery codes and lifecycle', () => {
         action: '',
         locale: 'en',
         passwordless: false,
+        clientIp: '',
       });
       await h.client.call('verifyChallenge', {
         tenantId: h.tenantId,
@@ -240,6 +244,7 @@ describe('factors: recovery codes and lifecycle', () => {
         destination: '',
         mfaProof: '',
         locale: 'xx-yy-zz',
+        clientIp: '',
       }),
     );
     expect(bad.code).toBe('VALIDATION_FAILED');

@@ -20,6 +20,7 @@ describe('factors: TOTP', () => {
       destination: '',
       mfaProof: '',
       locale: 'en',
+      clientIp: '',
     });
 
   const challenge = async (userId: string, factorId: string) => {
@@ -32,6 +33,7 @@ describe('factors: TOTP', () => {
       action: '',
       locale: 'en',
       passwordless: false,
+      clientIp: '',
     });
     return { challengeId: started.challengeId, authenticationId };
   };

@@ -18,6 +18,7 @@ describe('factors: WebAuthn', () => {
       destination: '',
       mfaProof,
       locale: 'en',
+      clientIp: '',
     });
 
   const activate = (userId: string, enrollmentId: string, response: unknown) =>
@@ -50,6 +51,7 @@ describe('factors: WebAuthn', () => {
       action: '',
       locale: 'en',
       passwordless: !userId,
+      clientIp: '',
     });
     return {
       challengeId: started.challengeId,

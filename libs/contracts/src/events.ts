@@ -1,4 +1,5 @@
 import { TOPICS, type Topic } from './topics';
+import * as deliveryEvents from './gen/portcullis/events/delivery/v1/delivery_events.pb';
 import * as factorsEvents from './gen/portcullis/events/factors/v1/factors_events.pb';
 import * as identityEvents from './gen/portcullis/events/identity/v1/identity_events.pb';
 
@@ -19,6 +20,10 @@ interface EventDefinition<T> {
 
 function define<T>(topic: Topic, messageName: string, codec: EventCodec<T>): EventDefinition<T> {
   return { topic, messageName, codec };
+}
+
+function delivery<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
+  return define(TOPICS.deliveryEvents, `portcullis.events.delivery.v1.${message}`, codec);
 }
 
 function factors<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
@@ -62,6 +67,12 @@ export const EVENT_CATALOGUE = {
     'portcullis.events.factors.v1.CodeIssued',
     factorsEvents.CodeIssued,
   ),
+  'delivery.message.sent': delivery('MessageSent', deliveryEvents.MessageSent),
+  'delivery.message.refused': delivery('MessageRefused', deliveryEvents.MessageRefused),
+  'delivery.message.failed': delivery('MessageFailed', deliveryEvents.MessageFailed),
+  'delivery.message.delivered': delivery('MessageReceipt', deliveryEvents.MessageReceipt),
+  'delivery.message.undelivered': delivery('MessageReceipt', deliveryEvents.MessageReceipt),
+  'delivery.fraud.alert_raised': delivery('FraudAlertRaised', deliveryEvents.FraudAlertRaised),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -32,6 +32,8 @@ const proof = z
     return z.NEVER;
   });
 
+const clientIp = optional(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }));
+
 export const beginEnrollmentSchema = z.object({
   tenantId: uuid,
   userId: uuid,
@@ -41,6 +43,7 @@ export const beginEnrollmentSchema = z.object({
   destination: optional(z.string().max(254)),
   mfaProof: optional(uuid),
   locale,
+  clientIp,
 });
 
 export const activateFactorSchema = z.object({
@@ -91,6 +94,7 @@ export const startChallengeSchema = z
     action: z.string().max(200).default(''),
     locale,
     passwordless: z.boolean().default(false),
+    clientIp,
   })
   .refine((c) => c.passwordless || (c.userId && c.factorId), {
     error: 'userId and factorId are required unless passwordless',

@@ -24,6 +24,7 @@ export class CodeIssuer {
       purpose: ChallengePurpose;
       locale: string;
       action: string;
+      clientIp: string;
       expiresAt: Date;
       now: Date;
     },
@@ -48,6 +49,7 @@ export class CodeIssuer {
         sealedCode: sealed.code,
         sealedDestination: sealed.destination,
         destinationHint: destinationHint(code.destination),
+        clientIp: context.clientIp,
       },
     });
   }

@@ -90,6 +90,9 @@ const factorPolicy = z
   .looseObject({}, { error: 'must be an object' })
   .transform((policy) => factorsV1.FactorPolicy.fromJSON(policy));
 
+/** The end user's IP, as the product backend saw it (for delivery's per-IP send budgets). */
+const clientIp = optional(z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' }));
+
 export const beginFactorEnrollmentSchema = z.object({
   tenantId: uuid,
   userId: uuid,
@@ -98,6 +101,7 @@ export const beginFactorEnrollmentSchema = z.object({
   destination: optional(z.string({ error: 'must be a string' }).max(254, 'must be at most 254 characters')),
   mfaProof: optionalUuid,
   locale,
+  clientIp,
 });
 
 export const activateFactorSchema = z.object({
@@ -141,6 +145,7 @@ export const startChallengeSchema = z.object({
   action: optional(z.string({ error: 'must be a string' }).max(200, 'must be at most 200 characters')),
   locale,
   passwordless: flag,
+  clientIp,
 });
 
 export const verifyChallengeSchema = z.object({

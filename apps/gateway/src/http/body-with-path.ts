@@ -13,3 +13,11 @@ export function bodyWithPath(body: unknown, path: Readonly<Record<string, string
   }
   return { ...body, ...path };
 }
+
+/**
+ * `X-End-User-IP`: the end user's address as the product backend saw it (the gateway's own peer
+ * is the backend), for delivery's per-IP budgets. Validated with the body.
+ */
+export function endUserIpOf(header: string | undefined): { clientIp?: string } {
+  return header ? { clientIp: header.trim() } : {};
+}

@@ -5,7 +5,7 @@ import { startChallengeSchema, verifyChallengeSchema } from '../api/gateway.sche
 import { AdminAuthenticator } from '../auth/admin-authenticator';
 import { StartChallengeUseCase } from '../use-cases/start-challenge/start-challenge.use-case';
 import { VerifyChallengeUseCase } from '../use-cases/verify-challenge/verify-challenge.use-case';
-import { bodyWithPath } from './body-with-path';
+import { bodyWithPath, endUserIpOf } from './body-with-path';
 
 /** Challenges of one factor (or passwordless passkey challenges) and their verification. */
 @Controller('v1/challenges')
@@ -19,9 +19,13 @@ export class ChallengesHttpController {
   /** POST /v1/challenges */
   @Post()
   @HttpCode(201)
-  async start(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
+  async start(
+    @Headers('authorization') authorization: string | undefined,
+    @Headers('x-end-user-ip') endUserIp: string | undefined,
+    @Body() body: unknown,
+  ) {
     this.auth.requireAdmin(authorization);
-    const input = parseOrThrow(startChallengeSchema.strict(), body);
+    const input = parseOrThrow(startChallengeSchema.strict(), bodyWithPath(body, endUserIpOf(endUserIp)));
     return gatewayV1.StartChallengeResponse.toJSON(await this.startChallengeUseCase.execute(input));
   }
 

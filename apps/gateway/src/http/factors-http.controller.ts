@@ -17,7 +17,7 @@ import { ListFactorsUseCase } from '../use-cases/list-factors/list-factors.use-c
 import { RemoveFactorUseCase } from '../use-cases/remove-factor/remove-factor.use-case';
 import { ResetFactorsUseCase } from '../use-cases/reset-factors/reset-factors.use-case';
 import { UpdateFactorUseCase } from '../use-cases/update-factor/update-factor.use-case';
-import { bodyWithPath } from './body-with-path';
+import { bodyWithPath, endUserIpOf } from './body-with-path';
 
 /** A user's factors: enrolment, activation, listing, changes, removal and the admin reset. */
 @Controller('v1/users/:userId')
@@ -54,11 +54,15 @@ export class FactorsHttpController {
   @HttpCode(201)
   async begin(
     @Headers('authorization') authorization: string | undefined,
+    @Headers('x-end-user-ip') endUserIp: string | undefined,
     @Param('userId') userId: string,
     @Body() body: unknown,
   ) {
     this.auth.requireAdmin(authorization);
-    const input = parseOrThrow(beginFactorEnrollmentSchema.strict(), bodyWithPath(body, { userId }));
+    const input = parseOrThrow(
+      beginFactorEnrollmentSchema.strict(),
+      bodyWithPath(body, { userId, ...endUserIpOf(endUserIp) }),
+    );
     const response = await this.beginFactorEnrollmentUseCase.execute(input);
     return gatewayV1.BeginFactorEnrollmentResponse.toJSON(toBeginFactorEnrollmentMessage(response));
   }

@@ -24,6 +24,7 @@ export interface BeginEnrollmentInput {
   readonly destination?: string | undefined;
   readonly mfaProof?: string | undefined;
   readonly locale: string;
+  readonly clientIp?: string | undefined;
 }
 
 export interface EnrollmentStarted {
@@ -160,6 +161,7 @@ export class BeginEnrollmentUseCase {
           factorId: factor.id,
           purpose: 'ENROLLMENT',
           locale: input.locale,
+          clientIp: input.clientIp ?? '',
           action: '',
           expiresAt: challenge.expiresAt,
           now,

@@ -25,6 +25,7 @@ export interface StartChallengeInput {
   readonly authenticationId: string;
   readonly action: string;
   readonly locale: string;
+  readonly clientIp?: string | undefined;
   readonly passwordless: boolean;
 }
 
@@ -117,6 +118,7 @@ export class StartChallengeUseCase {
           factorId: factor.id,
           purpose: 'AUTHENTICATION',
           locale: input.locale,
+          clientIp: input.clientIp ?? '',
           action: input.action,
           expiresAt: challenge.expiresAt,
           now,

@@ -11,6 +11,7 @@ export interface BeginFactorEnrollmentInput {
   readonly destination?: string | undefined;
   readonly mfaProof?: string | undefined;
   readonly locale?: string | undefined;
+  readonly clientIp?: string | undefined;
 }
 
 /** Where an out-of-band factor sends its codes when the caller names no destination. */
@@ -45,6 +46,7 @@ export class BeginFactorEnrollmentUseCase {
       destination: input.destination ?? defaultDestination(input.type, user),
       mfaProof: input.mfaProof ?? '',
       locale: input.locale ?? '',
+      clientIp: input.clientIp ?? '',
     });
   }
 }

@@ -10,6 +10,7 @@ export interface StartChallengeInput {
   readonly authenticationId: string;
   readonly action?: string | undefined;
   readonly locale?: string | undefined;
+  readonly clientIp?: string | undefined;
   readonly passwordless?: boolean | undefined;
 }
 
@@ -26,6 +27,7 @@ export class StartChallengeUseCase {
       action: input.action ?? '',
       locale: input.locale ?? '',
       passwordless: input.passwordless ?? false,
+      clientIp: input.clientIp ?? '',
     });
   }
 }

@@ -102,6 +102,8 @@ export interface BeginEnrollmentRequest {
   mfaProof: string;
   /** BCP 47 language of the messages sent to the user (en, es, fr, de, pt). */
   locale: string;
+  /** The end user's IP address (for delivery's per-IP budgets). */
+  clientIp: string;
 }
 
 export interface BeginEnrollmentResponse {
@@ -189,6 +191,8 @@ export interface StartChallengeRequest {
   locale: string;
   /** A discoverable-credential challenge that identifies the user from the passkey. */
   passwordless: boolean;
+  /** The end user's IP address (for delivery's per-IP budgets). */
+  clientIp: string;
 }
 
 export interface StartChallengeResponse {
@@ -1225,7 +1229,17 @@ export const RecoveryCodesSetup: MessageFns<RecoveryCodesSetup> = {
 };
 
 function createBaseBeginEnrollmentRequest(): BeginEnrollmentRequest {
-  return { tenantId: "", userId: "", type: "", name: "", accountName: "", destination: "", mfaProof: "", locale: "" };
+  return {
+    tenantId: "",
+    userId: "",
+    type: "",
+    name: "",
+    accountName: "",
+    destination: "",
+    mfaProof: "",
+    locale: "",
+    clientIp: "",
+  };
 }
 
 export const BeginEnrollmentRequest: MessageFns<BeginEnrollmentRequest> = {
@@ -1253,6 +1267,9 @@ export const BeginEnrollmentRequest: MessageFns<BeginEnrollmentRequest> = {
     }
     if (message.locale !== "") {
       writer.uint32(66).string(message.locale);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(74).string(message.clientIp);
     }
     return writer;
   },
@@ -1334,6 +1351,14 @@ export const BeginEnrollmentRequest: MessageFns<BeginEnrollmentRequest> = {
             message.locale = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1372,6 +1397,11 @@ export const BeginEnrollmentRequest: MessageFns<BeginEnrollmentRequest> = {
         ? globalThis.String(object.mfa_proof)
         : "",
       locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -1400,6 +1430,9 @@ export const BeginEnrollmentRequest: MessageFns<BeginEnrollmentRequest> = {
     }
     if (message.locale !== "") {
       obj.locale = message.locale;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },
@@ -2455,7 +2488,16 @@ export const ResetFactorsResponse: MessageFns<ResetFactorsResponse> = {
 };
 
 function createBaseStartChallengeRequest(): StartChallengeRequest {
-  return { tenantId: "", userId: "", factorId: "", authenticationId: "", action: "", locale: "", passwordless: false };
+  return {
+    tenantId: "",
+    userId: "",
+    factorId: "",
+    authenticationId: "",
+    action: "",
+    locale: "",
+    passwordless: false,
+    clientIp: "",
+  };
 }
 
 export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
@@ -2480,6 +2522,9 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
     }
     if (message.passwordless !== false) {
       writer.uint32(56).bool(message.passwordless);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(66).string(message.clientIp);
     }
     return writer;
   },
@@ -2553,6 +2598,14 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
             message.passwordless = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2590,6 +2643,11 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
       action: isSet(object.action) ? globalThis.String(object.action) : "",
       locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
       passwordless: isSet(object.passwordless) ? globalThis.Boolean(object.passwordless) : false,
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -2615,6 +2673,9 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
     }
     if (message.passwordless !== false) {
       obj.passwordless = message.passwordless;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },

@@ -107,6 +107,11 @@ export interface BeginFactorEnrollmentRequest {
   /** Id of a recently verified challenge; required once the user has an active factor. */
   mfaProof: string;
   locale: string;
+  /**
+   * The end user's IP address, when the product backend calls on the user's behalf (HTTP: the
+   * X-End-User-IP header); used for delivery's per-IP budgets.
+   */
+  clientIp: string;
 }
 
 export interface BeginFactorEnrollmentResponse {
@@ -181,6 +186,8 @@ export interface StartChallengeRequest {
   action: string;
   locale: string;
   passwordless: boolean;
+  /** The end user's IP address (HTTP: the X-End-User-IP header). */
+  clientIp: string;
 }
 
 export interface StartChallengeResponse {
@@ -1380,7 +1387,7 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
 };
 
 function createBaseBeginFactorEnrollmentRequest(): BeginFactorEnrollmentRequest {
-  return { tenantId: "", userId: "", type: "", name: "", destination: "", mfaProof: "", locale: "" };
+  return { tenantId: "", userId: "", type: "", name: "", destination: "", mfaProof: "", locale: "", clientIp: "" };
 }
 
 export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentRequest> = {
@@ -1405,6 +1412,9 @@ export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentReque
     }
     if (message.locale !== "") {
       writer.uint32(58).string(message.locale);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(66).string(message.clientIp);
     }
     return writer;
   },
@@ -1478,6 +1488,14 @@ export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentReque
             message.locale = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1511,6 +1529,11 @@ export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentReque
         ? globalThis.String(object.mfa_proof)
         : "",
       locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -1536,6 +1559,9 @@ export const BeginFactorEnrollmentRequest: MessageFns<BeginFactorEnrollmentReque
     }
     if (message.locale !== "") {
       obj.locale = message.locale;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },
@@ -2576,7 +2602,16 @@ export const ResetFactorsResponse: MessageFns<ResetFactorsResponse> = {
 };
 
 function createBaseStartChallengeRequest(): StartChallengeRequest {
-  return { tenantId: "", userId: "", factorId: "", authenticationId: "", action: "", locale: "", passwordless: false };
+  return {
+    tenantId: "",
+    userId: "",
+    factorId: "",
+    authenticationId: "",
+    action: "",
+    locale: "",
+    passwordless: false,
+    clientIp: "",
+  };
 }
 
 export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
@@ -2601,6 +2636,9 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
     }
     if (message.passwordless !== false) {
       writer.uint32(56).bool(message.passwordless);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(66).string(message.clientIp);
     }
     return writer;
   },
@@ -2674,6 +2712,14 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
             message.passwordless = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2711,6 +2757,11 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
       action: isSet(object.action) ? globalThis.String(object.action) : "",
       locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
       passwordless: isSet(object.passwordless) ? globalThis.Boolean(object.passwordless) : false,
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -2736,6 +2787,9 @@ export const StartChallengeRequest: MessageFns<StartChallengeRequest> = {
     }
     if (message.passwordless !== false) {
       obj.passwordless = message.passwordless;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },

@@ -170,6 +170,8 @@ export interface CodeIssued {
   sealedCode: string;
   sealedDestination: string;
   destinationHint: string;
+  /** The end user's IP address as the gateway saw it, for per-IP send budgets; may be empty. */
+  clientIp: string;
 }
 
 function createBaseEnrollmentStarted(): EnrollmentStarted {
@@ -2186,6 +2188,7 @@ function createBaseCodeIssued(): CodeIssued {
     sealedCode: "",
     sealedDestination: "",
     destinationHint: "",
+    clientIp: "",
   };
 }
 
@@ -2229,6 +2232,9 @@ export const CodeIssued: MessageFns<CodeIssued> = {
     }
     if (message.destinationHint !== "") {
       writer.uint32(106).string(message.destinationHint);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(114).string(message.clientIp);
     }
     return writer;
   },
@@ -2350,6 +2356,14 @@ export const CodeIssued: MessageFns<CodeIssued> = {
             message.destinationHint = reader.string();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2413,6 +2427,11 @@ export const CodeIssued: MessageFns<CodeIssued> = {
         : isSet(object.destination_hint)
         ? globalThis.String(object.destination_hint)
         : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -2456,6 +2475,9 @@ export const CodeIssued: MessageFns<CodeIssued> = {
     }
     if (message.destinationHint !== "") {
       obj.destinationHint = message.destinationHint;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },
