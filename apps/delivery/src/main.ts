@@ -1,10 +1,10 @@
 import './telemetry';
 import { configOrExit } from '@portcullis/config';
-import { runMain, startHealthOnlyService } from '@portcullis/grpc';
+import { runMain } from '@portcullis/grpc';
 import { createLogger } from '@portcullis/observability';
 import { migrateDatabase } from '@portcullis/persistence';
-import { DeliveryModule } from './app.module';
 import { loadDeliveryConfig } from './config/delivery.config';
+import { startDelivery } from './delivery-app';
 import { DELIVERY_MIGRATIONS } from './persistence/migrations';
 
 const config = configOrExit('delivery', () => loadDeliveryConfig(process.env));
@@ -19,12 +19,8 @@ runMain('delivery', {
     }),
   serve: async () => {
     const logger = createLogger({ service: 'delivery', level: config.LOG_LEVEL });
-    const running = await startHealthOnlyService(DeliveryModule.register(config, logger), {
-      logger,
-      host: config.GRPC_HOST,
-      port: config.GRPC_PORT,
-    });
-    logger.info({ port: running.port }, 'delivery listening');
+    const running = await startDelivery(config, logger);
+    logger.info({ grpcPort: config.GRPC_PORT, http: running.httpUrl }, 'delivery listening');
     return running;
   },
 });

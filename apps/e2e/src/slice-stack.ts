@@ -3,8 +3,11 @@ import { Metadata } from '@grpc/grpc-js';
 import { gatewayV1, PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
 import { GrpcPeer } from '@portcullis/grpc';
 import {
+  deliverySecretSettings,
   dropDatabases,
   factorsSecretSettings,
+  SmtpStandIn,
+  TwilioStandIn,
   freePort,
   type ServiceProcess,
   startServiceProcess,
@@ -19,6 +22,8 @@ export interface SliceOptions {
   readonly auditFaultPoints?: string;
   /** Extra settings for every service (e.g. OTEL_ENABLED, LOG_LEVEL). */
   readonly env?: Record<string, string>;
+  /** Also run delivery, sending through local Twilio and SMTP stand-ins. */
+  readonly delivery?: boolean;
 }
 
 /**
@@ -29,6 +34,10 @@ export class SliceStack {
   identity!: ServiceProcess;
   factors!: ServiceProcess;
   audit!: ServiceProcess;
+  delivery: ServiceProcess | undefined;
+  readonly twilio = new TwilioStandIn();
+  readonly smtp = new SmtpStandIn();
+  readonly deliveryDb = uniqueDatabaseName('delivery');
   gateway!: ServiceProcess;
   httpUrl = '';
   readonly adminToken = randomBytes(24).toString('base64url');
@@ -40,13 +49,15 @@ export class SliceStack {
   readonly factorsSecrets = factorsSecretSettings();
   readonly auditDb = uniqueDatabaseName('audit');
   readonly auditGroup = `audit-${uniqueSuffix()}`;
-  private readonly ports: Record<'identity' | 'factors' | 'audit' | 'gateway' | 'http', number> = {
-    identity: 0,
-    factors: 0,
-    audit: 0,
-    gateway: 0,
-    http: 0,
-  };
+  private readonly ports: Record<'identity' | 'factors' | 'delivery' | 'audit' | 'gateway' | 'http', number> =
+    {
+      identity: 0,
+      factors: 0,
+      delivery: 0,
+      audit: 0,
+      gateway: 0,
+      http: 0,
+    };
   private grpcClient: GrpcPeer<gatewayV1.GatewayServiceClient> | undefined;
 
   constructor(private readonly options: SliceOptions = {}) {
@@ -61,10 +72,11 @@ export class SliceStack {
     this.ports.audit = await freePort();
     this.ports.gateway = await freePort();
     this.ports.http = await freePort();
-    [this.identity, this.factors, this.audit] = await Promise.all([
+    [this.identity, this.factors, this.audit, this.delivery] = await Promise.all([
       this.startIdentity(this.options.identityFaultPoints),
       this.startFactors(),
       this.startAudit(this.options.auditFaultPoints),
+      this.options.delivery ? this.startDelivery() : Promise.resolve(undefined),
     ]);
     this.gateway = await startServiceProcess('gateway', {
       ...this.options.env,
@@ -96,6 +108,26 @@ export class SliceStack {
       // Passkeys are bound to the page the gateway serves.
       WEBAUTHN_RP_ID: 'localhost',
       WEBAUTHN_ORIGINS: `http://localhost:${this.ports.http}`,
+    });
+  }
+
+  /** Delivery with Twilio (SMS, voice) and SMTP (email) stand-ins that the test reads. */
+  async startDelivery(): Promise<ServiceProcess> {
+    await Promise.all([this.twilio.start(), this.smtp.start()]);
+    this.ports.delivery = await freePort();
+    return startServiceProcess('delivery', {
+      ...this.backEndEnv(this.ports.delivery, this.deliveryDb, undefined),
+      ...deliverySecretSettings(this.factorsSecrets['CODE_TRANSPORT_KEYS']),
+      HTTP_PORT: '0',
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      SMS_PROVIDERS: 'twilio',
+      VOICE_PROVIDERS: 'twilio',
+      EMAIL_PROVIDERS: 'smtp',
+      TWILIO_ACCOUNT_SID: `AC${randomBytes(16).toString('hex')}`,
+      TWILIO_AUTH_TOKEN: randomBytes(16).toString('hex'),
+      TWILIO_FROM_NUMBER: '+15005550006',
+      TWILIO_API_URL: this.twilio.url,
+      SMTP_URL: this.smtp.url,
     });
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  deliverySecretSettings,
   dropDatabases,
   factorsSecretSettings,
   freePort,
@@ -23,7 +24,7 @@ describe('the six services boot, migrate and answer health checks', () => {
   it.each<[ServiceName, string[]]>([
     ['identity', ['MessagingTables1764316800000', 'IdentitySchema1764316800100']],
     ['factors', ['MessagingTables1764316800000', 'FactorsSchema1764403200100']],
-    ['delivery', ['MessagingTables1764316800000']],
+    ['delivery', ['MessagingTables1764316800000', 'DeliverySchema1764489600300']],
     ['risk', ['MessagingTables1764316800000']],
     ['audit', ['MessagingTables1764316800000', 'AuditSchema1764316800200']],
   ])('%s', async (service, migrations) => {
@@ -37,6 +38,10 @@ describe('the six services boot, migrate and answer health checks', () => {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       AUDIT_CONSUMER_GROUP: `boot-${database}`,
       ...(service === 'factors' ? factorsSecretSettings() : {}),
+      ...(service === 'delivery'
+        ? deliverySecretSettings(factorsSecretSettings()['CODE_TRANSPORT_KEYS'])
+        : {}),
+      ...(service === 'delivery' ? { HTTP_PORT: '0' } : {}),
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');

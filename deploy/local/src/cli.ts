@@ -43,10 +43,17 @@ function localSecrets(): Record<string, string> {
       FACTORS_ENCRYPTION_KEYS: generateKeyRingEntry('local1'),
       FACTORS_HASH_KEY: randomBytes(32).toString('base64url'),
       CODE_TRANSPORT_KEYS: generateKeyRingEntry('local1'),
+      DELIVERY_HASH_KEY: randomBytes(32).toString('base64url'),
     };
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  // A checkout from before delivery had secrets gets the missing ones added.
+  if (!secrets['DELIVERY_HASH_KEY']) {
+    secrets['DELIVERY_HASH_KEY'] = randomBytes(32).toString('base64url');
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
+  return secrets;
 }
 
 async function infrastructure(): Promise<StackEnv> {

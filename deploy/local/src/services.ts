@@ -41,7 +41,7 @@ export interface StackEnv {
 /** Which generated secrets each service receives. */
 const SECRETS_OF: Partial<Record<ServiceName, readonly string[]>> = {
   factors: ['FACTORS_ENCRYPTION_KEYS', 'FACTORS_HASH_KEY', 'CODE_TRANSPORT_KEYS'],
-  delivery: ['CODE_TRANSPORT_KEYS'],
+  delivery: ['CODE_TRANSPORT_KEYS', 'DELIVERY_HASH_KEY'],
 };
 
 export function serviceEnv(

@@ -7,3 +7,6 @@ export * from './software-authenticator';
 export * from './secrets';
 export * from './chromium';
 export * from './infrastructure';
+export * from './twilio-stand-in';
+export * from './smtp-stand-in';
+export * from './webhook-stand-in';

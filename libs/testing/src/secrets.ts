@@ -9,3 +9,8 @@ export function factorsSecretSettings(): Record<string, string> {
     CODE_TRANSPORT_KEYS: generateKeyRingEntry('t1'),
   };
 }
+
+/** Fresh secret settings for a delivery service that opens codes sealed with `transportKeys`. */
+export function deliverySecretSettings(transportKeys: string): Record<string, string> {
+  return { CODE_TRANSPORT_KEYS: transportKeys, DELIVERY_HASH_KEY: randomBytes(32).toString('base64url') };
+}

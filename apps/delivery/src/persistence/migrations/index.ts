@@ -1,4 +1,4 @@
 import { MessagingTables1764316800000 } from '@portcullis/messaging';
+import { DeliverySchema1764489600300 } from './1764489600300-delivery-schema';
 
-/** The delivery domain's own tables arrive with its issue; the outbox and inbox are here from day one. */
-export const DELIVERY_MIGRATIONS = [MessagingTables1764316800000];
+export const DELIVERY_MIGRATIONS = [MessagingTables1764316800000, DeliverySchema1764489600300];

@@ -1,0 +1,48 @@
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
+import { GrpcExceptionFilter, GrpcHealth, grpcServerOptions } from '@portcullis/grpc';
+import { type Logger, PinoNestLogger } from '@portcullis/observability';
+import { DeliveryModule } from './app.module';
+import type { DeliveryConfig } from './config/delivery.config';
+
+export interface RunningDelivery {
+  readonly app: NestFastifyApplication;
+  readonly httpUrl: string;
+  close(): Promise<void>;
+}
+
+/** gRPC (status, policies) and HTTP (provider receipts) in one NestJS application. */
+export async function startDelivery(config: DeliveryConfig, logger: Logger): Promise<RunningDelivery> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    DeliveryModule.register(config, logger),
+    new FastifyAdapter({ bodyLimit: 64 * 1024 }),
+    { logger: new PinoNestLogger(logger) },
+  );
+  const health = new GrpcHealth();
+  const grpc = app.connectMicroservice<MicroserviceOptions>(
+    grpcServerOptions(
+      {
+        host: config.GRPC_HOST,
+        port: config.GRPC_PORT,
+        protoPaths: [PROTO_FILES.delivery],
+        packages: [PROTO_PACKAGES.delivery],
+      },
+      health,
+    ),
+  );
+  // gRPC failures become statuses with stable codes; HTTP (receipts) keeps Nest's own handling.
+  grpc.useGlobalFilters(new GrpcExceptionFilter(logger));
+  await app.startAllMicroservices();
+  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  health.setAll('SERVING');
+  return {
+    app,
+    httpUrl: await app.getUrl(),
+    async close() {
+      health.setAll('NOT_SERVING');
+      await app.close();
+    },
+  };
+}
