@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
-import { GrpcExceptionFilter, GrpcHealth, grpcServerOptions } from '@portcullis/grpc';
+import { GrpcHealth, grpcServerOptions, HybridExceptionFilter } from '@portcullis/grpc';
 import { type Logger, PinoNestLogger } from '@portcullis/observability';
 import { DeliveryModule } from './app.module';
 import type { DeliveryConfig } from './config/delivery.config';
@@ -21,7 +21,9 @@ export async function startDelivery(config: DeliveryConfig, logger: Logger): Pro
     { logger: new PinoNestLogger(logger) },
   );
   const health = new GrpcHealth();
-  const grpc = app.connectMicroservice<MicroserviceOptions>(
+  // One filter for both transports, inherited by the gRPC microservice.
+  app.useGlobalFilters(new HybridExceptionFilter(logger));
+  app.connectMicroservice<MicroserviceOptions>(
     grpcServerOptions(
       {
         host: config.GRPC_HOST,
@@ -31,9 +33,8 @@ export async function startDelivery(config: DeliveryConfig, logger: Logger): Pro
       },
       health,
     ),
+    { inheritAppConfig: true },
   );
-  // gRPC failures become statuses with stable codes; HTTP (receipts) keeps Nest's own handling.
-  grpc.useGlobalFilters(new GrpcExceptionFilter(logger));
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   health.setAll('SERVING');

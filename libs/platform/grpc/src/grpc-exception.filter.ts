@@ -1,5 +1,5 @@
-import { type ArgumentsHost, Catch, type RpcExceptionFilter } from '@nestjs/common';
-import { toDomainError } from '@portcullis/errors';
+import { type ArgumentsHost, Catch, type ExceptionFilter, type RpcExceptionFilter } from '@nestjs/common';
+import { httpStatusOf, toDomainError } from '@portcullis/errors';
 import type { Logger } from '@portcullis/observability';
 import { type Observable, throwError } from 'rxjs';
 import { toGrpcError } from './grpc-errors';
@@ -18,5 +18,31 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
       this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
     }
     return throwError(() => toGrpcError(error));
+  }
+}
+
+/**
+ * For services that answer gRPC and a little HTTP in one application (receipts, webhooks): gRPC
+ * failures go through GrpcExceptionFilter; HTTP failures leave as `{ code, detail }` with the
+ * status of their kind. Registered once on the app, inherited by its gRPC microservice.
+ */
+@Catch()
+export class HybridExceptionFilter implements ExceptionFilter {
+  private readonly grpc: GrpcExceptionFilter;
+
+  constructor(private readonly logger: Logger) {
+    this.grpc = new GrpcExceptionFilter(logger);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): Observable<never> | undefined {
+    if (host.getType() === 'rpc') return this.grpc.catch(exception, host);
+    const status = (exception as { getStatus?: () => number }).getStatus?.();
+    const error = toDomainError(exception);
+    if (error.kind === 'INTERNAL' && status === undefined) {
+      this.logger.error({ err: exception }, 'unhandled error in HTTP handler');
+    }
+    const reply = host.switchToHttp().getResponse<{ code(status: number): { send(body: unknown): void } }>();
+    reply.code(status ?? httpStatusOf(error.kind)).send({ code: error.code, detail: error.message });
+    return undefined;
   }
 }
