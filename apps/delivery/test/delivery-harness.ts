@@ -57,7 +57,7 @@ export class DeliveryHarness {
   running!: RunningDelivery;
   httpUrl = '';
 
-  async start(settings: Record<string, string> = {}): Promise<this> {
+  async start(settings: Record<string, string> = {}, logLevel: 'trace' | 'silent' = 'trace'): Promise<this> {
     await Promise.all([this.twilio.start(), this.smtp.start(), this.webhook.start()]);
     const [grpcPort, httpPort] = [await freePort(), await freePort()];
     this.httpUrl = `http://127.0.0.1:${httpPort}`;
@@ -90,7 +90,7 @@ export class DeliveryHarness {
     });
     const logger = createLogger({
       service: 'delivery',
-      level: 'trace',
+      level: logLevel,
       destination: { write: (line: string) => this.logs.push(line) },
     });
     this.running = await startDelivery(this.config, logger);

@@ -15,6 +15,9 @@ export class SqlSendBudgets implements SendBudgets {
   admit(tenantId: string, keys: readonly BudgetKey[], now: Date): Promise<BudgetScope | undefined> {
     if (keys.length === 0) return Promise.resolve(undefined);
     return this.dataSource.transaction(async (m) => {
+      // The locks serialise every send of a tenant (its TENANT key): hold them as briefly as
+      // possible. A send-log row lost in a crash only leaves a budget one send more generous.
+      await m.query('SET LOCAL synchronous_commit = off');
       const names = keys.map((k) => `${k.scope}:${k.key}`);
       await m.query(
         `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(n, 0) AS h FROM unnest($1::text[]) AS n) k ORDER BY h`,
@@ -45,10 +48,13 @@ export class SqlSendBudgets implements SendBudgets {
     const windowStart = new Date(
       Math.floor(now.getTime() / (burst.windowSeconds * 1000)) * burst.windowSeconds * 1000,
     );
-    await this.dataSource.query(
-      `INSERT INTO send_log (tenant_id, scope, key, sent_at) SELECT $1, s, k, $4 FROM unnest($2::text[], $3::text[]) AS t(s, k)`,
-      [tenantId, keys.map((k) => k.scope), keys.map((k) => k.key), now],
-    );
+    await this.dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL synchronous_commit = off');
+      await m.query(
+        `INSERT INTO send_log (tenant_id, scope, key, sent_at) SELECT $1, s, k, $4 FROM unnest($2::text[], $3::text[]) AS t(s, k)`,
+        [tenantId, keys.map((k) => k.scope), keys.map((k) => k.key), now],
+      );
+    });
     const crossed: { key: AlertKey; count: number; windowStart: Date }[] = [];
     for (const key of keys) {
       const rows = await queryRows<{ n: string }>(
