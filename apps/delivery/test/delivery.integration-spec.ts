@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { eventually } from '@portcullis/testing';
+import { deadLetterTopicOf, TOPICS } from '@portcullis/contracts';
+import { eventually, kafkaProbe } from '@portcullis/testing';
 import twilio from 'twilio';
 import { DeliveryHarness } from './delivery-harness';
 
@@ -134,8 +135,21 @@ describe('delivery: exactly one message per code, failover, receipts', () => {
     const doomed = h.codeEvent({ destination: '+447911000011' });
     h.twilio.answerNext({ status: 502 });
     h.webhook.answerNext(502);
+    const dlq = await kafkaProbe(h.infra.kafkaBrokers, [
+      deadLetterTopicOf(TOPICS.factorCodes, h.config.DELIVERY_CONSUMER_GROUP),
+    ]);
     await h.publish(doomed.message);
     const row = await status(doomed.codeId, 'FAILED');
+    try {
+      const parked = await eventually(() => {
+        const found = dlq.received.find((m) => m.headers['event-id'] === doomed.message.headers['event-id']);
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect(parked.headers['dlq-reason']).toBe('every provider failed');
+    } finally {
+      await dlq.stop();
+    }
     expect(row['reason']).toBe('PROVIDERS_FAILED');
     expect(row['tried_providers']).toEqual(['twilio', 'webhook']);
     await eventually(async () =>

@@ -79,6 +79,29 @@ describe('delivery: toll-fraud defence', () => {
     expect(h.twilio.sentTo('+447911200001')).toHaveLength(3);
   });
 
+  it('holds the budget across two instances of the service sharing one database', async () => {
+    const second = new DeliveryHarness();
+    Object.assign(second, { database: h.database, transportKeys: h.transportKeys });
+    // Instances share their settings: the same hash key names the same budget keys.
+    await second.start({ MIGRATE_ON_BOOT: 'false', DELIVERY_HASH_KEY: h.config.DELIVERY_HASH_KEY });
+    try {
+      const tenantId = randomUUID();
+      await setPolicy(tenantId, { perNumber: { limit: 4, windowSeconds: 3600 } });
+      const send = (instance: DeliveryHarness) =>
+        instance.deliver.execute(
+          h.codeEvent({ tenantId, destination: '+447911200002', userId: randomUUID() }).toSend,
+        );
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => send(i % 2 === 0 ? h : second)),
+      );
+      expect(outcomes.filter((o) => o.status === 'SENT')).toHaveLength(4);
+      expect(h.twilio.sentTo('+447911200002').length + second.twilio.sentTo('+447911200002').length).toBe(4);
+    } finally {
+      await second.running.close();
+      await Promise.all([second.twilio.stop(), second.smtp.stop(), second.webhook.stop()]);
+    }
+  });
+
   it('counts per user, per IP and per tenant too', async () => {
     const tenantId = randomUUID();
     await setPolicy(tenantId, {
