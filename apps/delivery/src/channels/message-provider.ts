@@ -47,6 +47,8 @@ export interface MessageProvider {
  */
 export function handlingOfStatus(status: number): FailureHandling {
   if (status === 429 || status === 503) return 'RETRY';
+  // The provider refused us (credentials, account), not the message: another provider may not.
+  if (status === 401 || status === 403) return 'FAILOVER';
   if (status >= 500) return 'FAILOVER';
   return 'PERMANENT';
 }

@@ -28,10 +28,12 @@ export const deliveryPolicySchema = z.object({
     .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code'))
     .max(250)
     .default([]),
-  blockedPrefixes: z
-    .array(z.string().regex(/^\+\d{1,14}$/, 'must be an E.164 prefix such as +881'))
-    .max(1000)
-    .default([]),
+  // An empty list keeps the default block list (premium and satellite ranges): proto3 cannot tell
+  // "none" from "not given", and the safe reading is to keep blocking.
+  blockedPrefixes: z.preprocess(
+    (v) => (Array.isArray(v) && v.length > 0 ? v : [...d.blockedPrefixes]),
+    z.array(z.string().regex(/^\+\d{1,14}$/, 'must be an E.164 prefix such as +881')).max(1000),
+  ),
   perNumber: budget(d.perNumber),
   perUser: budget(d.perUser),
   perIp: budget(d.perIp),
