@@ -84,6 +84,9 @@ export class EventConsumer {
       heartbeatInterval: 1000,
       retry: { initialRetryTime: 300, retries: 8 },
     });
+    // A consumer may start before any producer of its topics (a fresh broker): subscribing to a
+    // topic that does not exist fails, so the source topics are ensured first.
+    await ensureTopics(this.kafka, this.settings.topics);
     // Dead-letter topics exist before the first poison message, so operators can subscribe early.
     await ensureTopics(
       this.kafka,

@@ -47,6 +47,7 @@ describe('BeginFactorEnrollmentUseCase', () => {
         destination: '',
         mfaProof: '',
         locale: '',
+        clientIp: '',
       },
     ]);
   });
