@@ -31,7 +31,7 @@ export const deliveryPolicySchema = z.object({
   // An empty list keeps the default block list (premium and satellite ranges): proto3 cannot tell
   // "none" from "not given", and the safe reading is to keep blocking.
   blockedPrefixes: z.preprocess(
-    (v) => (Array.isArray(v) && v.length > 0 ? v : [...d.blockedPrefixes]),
+    (v: unknown) => (Array.isArray(v) && v.length > 0 ? (v as unknown[]) : [...d.blockedPrefixes]),
     z.array(z.string().regex(/^\+\d{1,14}$/, 'must be an E.164 prefix such as +881')).max(1000),
   ),
   perNumber: budget(d.perNumber),
