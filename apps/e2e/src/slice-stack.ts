@@ -120,6 +120,7 @@ export class SliceStack {
       ...deliverySecretSettings(this.factorsSecrets['CODE_TRANSPORT_KEYS']),
       HTTP_PORT: '0',
       OUTBOX_POLL_INTERVAL_MS: '100',
+      DELIVERY_CONSUMER_GROUP: `delivery-${uniqueSuffix()}`,
       SMS_PROVIDERS: 'twilio',
       VOICE_PROVIDERS: 'twilio',
       EMAIL_PROVIDERS: 'smtp',

@@ -53,7 +53,13 @@ export async function startServiceProcess(
     exited: () => exit,
     async stop() {
       if (!ended) child.kill('SIGTERM');
+      // A service that does not finish its graceful shutdown in time is killed, so no process
+      // outlives its test (and, say, stays in a consumer group of the next run).
+      const timer = setTimeout(() => {
+        if (!ended) child.kill('SIGKILL');
+      }, 15_000);
       await exit;
+      clearTimeout(timer);
     },
     async kill() {
       if (!ended) child.kill('SIGKILL');
