@@ -1,14 +1,12 @@
-import { type Config, eventDrivenServiceSchema, loadConfig, port, secret } from '@portcullis/config';
-import { parseKeyRing } from '@portcullis/crypto';
+import {
+  type Config,
+  eventDrivenServiceSchema,
+  loadConfig,
+  port,
+  secret,
+  keyRingSecret,
+} from '@portcullis/config';
 import { z } from 'zod';
-
-const keyRing = secret(40).superRefine((value, ctx) => {
-  try {
-    parseKeyRing(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not a key ring' });
-  }
-});
 
 const providerList = <P extends string>(names: readonly [P, ...P[]]) =>
   z
@@ -36,7 +34,7 @@ export const deliveryConfigSchema = eventDrivenServiceSchema({
     /** The public base URL of the receipts endpoint, as Twilio calls it (signatures cover it). */
     DELIVERY_PUBLIC_URL: z.url().optional(),
     /** Shared with factors: opens the sealed codes of factors.code.issued. */
-    CODE_TRANSPORT_KEYS: keyRing,
+    CODE_TRANSPORT_KEYS: keyRingSecret(),
     /** Pepper of the keyed hashes that budgets count destinations and IPs by. */
     DELIVERY_HASH_KEY: secret(32),
     /** Ordered failover lists per channel. */

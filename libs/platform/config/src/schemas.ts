@@ -1,3 +1,4 @@
+import { parseKeyRing } from '@portcullis/crypto';
 import { z } from 'zod';
 
 /**
@@ -85,4 +86,18 @@ export function eventDrivenServiceSchema(defaults: { grpcPort: number; database:
       message: 'FAULT_POINTS is for fault-injection tests and is refused in production',
       path: ['FAULT_POINTS'],
     });
+}
+
+/**
+ * A key-ring secret (`kid:base64key,...`, newest last): a secret that must also parse as a ring.
+ * Problems are named; key material never is.
+ */
+export function keyRingSecret() {
+  return secret(40).superRefine((value, ctx) => {
+    try {
+      parseKeyRing(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not a key ring' });
+    }
+  });
 }
