@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './key-ring';
 export * from './keyed-hash';
 export * from './random';
+export * from './webhook-signature';

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { signWebhook } from '@portcullis/crypto';
 import {
   handlingOfStatus,
   isNotSent,
@@ -32,8 +32,6 @@ export class WebhookSmsProvider implements MessageProvider {
       to: message.to,
       text: message.content.text,
     });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = createHmac('sha256', this.settings.secret).update(`${timestamp}.${body}`).digest('hex');
     let response: Response;
     try {
       response = await fetch(this.settings.url, {
@@ -41,8 +39,7 @@ export class WebhookSmsProvider implements MessageProvider {
         headers: {
           'content-type': 'application/json',
           'idempotency-key': message.codeId,
-          'x-portcullis-timestamp': timestamp,
-          'x-portcullis-signature': `sha256=${signature}`,
+          ...signWebhook(this.settings.secret, body),
         },
         body,
         signal: AbortSignal.timeout(this.settings.timeoutMs),
