@@ -1,3 +1,5 @@
+export * from './ambient-transaction';
+export * from './change-listener';
 export * from './database';
 export * from './pg-errors';
 export * from './persistence.providers';
