@@ -8,12 +8,15 @@
  * Prints a table and writes bench-results/factors.json.
  */
 import { createHash, createHmac, createPublicKey, randomUUID, verify as verifySignature } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
-import { ensureTestInfrastructure, SoftwareAuthenticator } from '@portcullis/testing';
+import {
+  type BenchResult as Result,
+  ensureTestInfrastructure,
+  measure,
+  prepare,
+  report,
+  SoftwareAuthenticator,
+} from '@portcullis/testing';
 import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
@@ -25,86 +28,6 @@ import {
 import { generateSecret, generateSync } from 'otplib';
 import { verifyTotp } from '../src/strategies/totp/totp.strategy';
 import { FactorsHarness, totpNow } from '../test/factors-harness';
-
-interface Result {
-  readonly scenario: string;
-  readonly kind: 'measured' | 'baseline';
-  readonly operations: number;
-  readonly opsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly cpuMsPerOp: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
-
-/** BENCH_PROFILE=<dir>: a V8 CPU profile of each measured scenario (not of its preparation). */
-async function profiled<T>(scenario: string, run: () => Promise<T>): Promise<T> {
-  const dir = process.env['BENCH_PROFILE'];
-  if (!dir) return run();
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
-    );
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  try {
-    return await run();
-  } finally {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${scenario.replace(/[^\w]+/g, '-')}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
-}
-
-/** Runs `op` `count` times with `concurrency` in flight; latency per op, CPU of this process. */
-async function measure(
-  scenario: string,
-  kind: Result['kind'],
-  count: number,
-  concurrency: number,
-  op: (i: number) => unknown,
-): Promise<Result> {
-  return profiled(scenario, () => run(scenario, kind, count, concurrency, op));
-}
-
-async function run(
-  scenario: string,
-  kind: Result['kind'],
-  count: number,
-  concurrency: number,
-  op: (i: number) => unknown,
-): Promise<Result> {
-  const latencies: number[] = new Array<number>(count);
-  let next = 0;
-  const cpu = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t = process.hrtime.bigint();
-        await op(i);
-        latencies[i] = Number(process.hrtime.bigint() - t) / 1e6;
-      }
-    }),
-  );
-  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
-  const used = process.cpuUsage(cpu);
-  latencies.sort((a, b) => a - b);
-  return {
-    scenario,
-    kind,
-    operations: count,
-    opsPerSecond: Math.round(count / elapsedS),
-    p50Ms: Number(percentile(latencies, 0.5).toFixed(3)),
-    p99Ms: Number(percentile(latencies, 0.99).toFixed(3)),
-    cpuMsPerOp: Number(((used.user + used.system) / 1000 / count).toFixed(4)),
-  };
-}
 
 async function inProcess(results: Result[]): Promise<void> {
   const crypto = new NodeCryptoPlugin();
@@ -288,46 +211,11 @@ async function throughGrpc(results: Result[]): Promise<void> {
   }
 }
 
-async function prepare<T>(count: number, concurrency: number, make: () => Promise<T>): Promise<T[]> {
-  const out: T[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < count) out.push(await make());
-    }),
-  );
-  return out.slice(0, count);
-}
-
-function table(results: Result[]): string {
-  const head = ['scenario', 'kind', 'ops', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op'];
-  const rows = results.map((r) => [
-    r.scenario,
-    r.kind,
-    String(r.operations),
-    String(r.opsPerSecond),
-    r.p50Ms.toFixed(3),
-    r.p99Ms.toFixed(3),
-    r.cpuMsPerOp.toFixed(4),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-}
-
 async function main(): Promise<void> {
   const results: Result[] = [];
   if (process.env['BENCH_SKIP_IN_PROCESS'] !== '1') await inProcess(results);
   if (process.env['BENCH_SKIP_GRPC'] !== '1') await throughGrpc(results);
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-  process.stdout.write(`\nFactors benchmark on ${machine}\n\n${table(results)}\n`);
-  const dir = join(__dirname, '..', '..', '..', 'bench-results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'factors.json'),
-    JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2),
-  );
-  process.stdout.write(`\nwritten to bench-results/factors.json\n`);
+  report('factors', 'Factors benchmark', results);
   process.exit(0);
 }
 

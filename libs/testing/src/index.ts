@@ -10,3 +10,5 @@ export * from './infrastructure';
 export * from './twilio-stand-in';
 export * from './smtp-stand-in';
 export * from './webhook-stand-in';
+export * from './bench';
+export * from './mmdb-writer';
