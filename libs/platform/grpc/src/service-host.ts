@@ -1,8 +1,4 @@
-import * as grpc from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
-import { loadSync } from '@grpc/proto-loader';
 import type { DynamicModule, INestApplicationContext, INestMicroservice } from '@nestjs/common';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { type Logger, PinoNestLogger } from '@portcullis/observability';
@@ -115,40 +111,4 @@ export function runMain(service: string, main: ServiceMain): void {
       });
       process.exit(1);
     });
-}
-
-/**
- * Boots a NestJS service whose gRPC surface is only grpc.health.v1 and reflection (a service
- * whose own RPCs have not been defined yet). Same lifecycle as startGrpcService.
- */
-export async function startHealthOnlyService(
-  module: DynamicModule,
-  settings: { readonly logger: Logger; readonly host: string; readonly port: number },
-): Promise<RunningService & { readonly port: number }> {
-  const health = new GrpcHealth();
-  const app = await NestFactory.createApplicationContext(module, {
-    logger: new PinoNestLogger(settings.logger),
-  });
-  await app.init();
-  const server = new grpc.Server();
-  health.implementation.addToServer(server);
-  new ReflectionService(loadSync(healthProtoPath)).addToServer(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(
-      `${settings.host}:${settings.port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, bound) => (error ? reject(error) : resolve(bound)),
-    ),
-  );
-  health.setAll('SERVING');
-  return {
-    app,
-    health,
-    port,
-    async close() {
-      health.setAll('NOT_SERVING');
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
-      await app.close();
-    },
-  };
 }
