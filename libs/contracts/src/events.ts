@@ -1,7 +1,9 @@
 import { TOPICS, type Topic } from './topics';
 import * as deliveryEvents from './gen/portcullis/events/delivery/v1/delivery_events.pb';
 import * as factorsEvents from './gen/portcullis/events/factors/v1/factors_events.pb';
+import * as gatewayEvents from './gen/portcullis/events/gateway/v1/gateway_events.pb';
 import * as identityEvents from './gen/portcullis/events/identity/v1/identity_events.pb';
+import * as riskEvents from './gen/portcullis/events/risk/v1/risk_events.pb';
 
 /** The generated codec of one event payload message. */
 export interface EventCodec<T> {
@@ -28,6 +30,14 @@ function delivery<T>(message: string, codec: EventCodec<T>): EventDefinition<T> 
 
 function factors<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
   return define(TOPICS.factorsEvents, `portcullis.events.factors.v1.${message}`, codec);
+}
+
+function risk<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
+  return define(TOPICS.riskEvents, `portcullis.events.risk.v1.${message}`, codec);
+}
+
+function gateway<T>(message: string, codec: EventCodec<T>): EventDefinition<T> {
+  return define(TOPICS.gatewayEvents, `portcullis.events.gateway.v1.${message}`, codec);
 }
 
 /**
@@ -73,6 +83,14 @@ export const EVENT_CATALOGUE = {
   'delivery.message.delivered': delivery('MessageReceipt', deliveryEvents.MessageReceipt),
   'delivery.message.undelivered': delivery('MessageReceipt', deliveryEvents.MessageReceipt),
   'delivery.fraud.alert_raised': delivery('FraudAlertRaised', deliveryEvents.FraudAlertRaised),
+  'risk.attempt.scored': risk('AttemptScored', riskEvents.AttemptScored),
+  'risk.alert.raised': risk('AlertRaised', riskEvents.AlertRaised),
+  'risk.policy.updated': risk('PolicyUpdated', riskEvents.PolicyUpdated),
+  'gateway.authentication.succeeded': gateway(
+    'AuthenticationSucceeded',
+    gatewayEvents.AuthenticationSucceeded,
+  ),
+  'gateway.authentication.failed': gateway('AuthenticationFailed', gatewayEvents.AuthenticationFailed),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -1,11 +1,14 @@
 export * as identityV1 from './gen/portcullis/identity/v1/identity_service.pb';
 export * as factorsV1 from './gen/portcullis/factors/v1/factors_service.pb';
 export * as deliveryV1 from './gen/portcullis/delivery/v1/delivery_service.pb';
+export * as riskV1 from './gen/portcullis/risk/v1/risk_service.pb';
 export * as auditV1 from './gen/portcullis/audit/v1/audit_service.pb';
 export * as gatewayV1 from './gen/portcullis/gateway/v1/gateway_service.pb';
 export * as identityEventsV1 from './gen/portcullis/events/identity/v1/identity_events.pb';
 export * as deliveryEventsV1 from './gen/portcullis/events/delivery/v1/delivery_events.pb';
 export * as factorsEventsV1 from './gen/portcullis/events/factors/v1/factors_events.pb';
+export * as riskEventsV1 from './gen/portcullis/events/risk/v1/risk_events.pb';
+export * as gatewayEventsV1 from './gen/portcullis/events/gateway/v1/gateway_events.pb';
 export type { Timestamp } from './gen/google/protobuf/timestamp.pb';
 export * from './topics';
 export * from './events';

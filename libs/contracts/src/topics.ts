@@ -9,6 +9,8 @@ export const TOPICS = {
   factorCodes: 'portcullis.factors.codes.v1',
   deliveryEvents: 'portcullis.delivery.events.v1',
   riskEvents: 'portcullis.risk.events.v1',
+  /** Authentication attempts' outcomes (sign-in, step-up), published by the gateway. */
+  gatewayEvents: 'portcullis.gateway.events.v1',
   /** CloudEvents JSON for analysts (published by audit). */
   auditAnalyst: 'portcullis.audit.v1',
 } as const;
@@ -29,6 +31,7 @@ export const DOMAIN_EVENT_TOPICS: readonly Topic[] = [
   TOPICS.factorsEvents,
   TOPICS.deliveryEvents,
   TOPICS.riskEvents,
+  TOPICS.gatewayEvents,
 ];
 
 /** A consumer group's dead-letter topic for poison messages read from `topic`. */
