@@ -1,11 +1,11 @@
 import './telemetry';
 import { configOrExit } from '@portcullis/config';
-import { runMain, startHealthOnlyService } from '@portcullis/grpc';
+import { runMain } from '@portcullis/grpc';
 import { createLogger } from '@portcullis/observability';
 import { migrateDatabase } from '@portcullis/persistence';
-import { RiskModule } from './app.module';
 import { loadRiskConfig } from './config/risk.config';
 import { RISK_MIGRATIONS } from './persistence/migrations';
+import { startRisk } from './risk-app';
 
 const config = configOrExit('risk', () => loadRiskConfig(process.env));
 
@@ -19,12 +19,11 @@ runMain('risk', {
     }),
   serve: async () => {
     const logger = createLogger({ service: 'risk', level: config.LOG_LEVEL });
-    const running = await startHealthOnlyService(RiskModule.register(config, logger), {
-      logger,
-      host: config.GRPC_HOST,
-      port: config.GRPC_PORT,
-    });
-    logger.info({ port: running.port }, 'risk listening');
+    const running = await startRisk(config, logger);
+    logger.info(
+      { port: config.GRPC_PORT, feeds: running.feeds.status().length, geo: running.geo.status() },
+      'risk listening',
+    );
     return running;
   },
 });

@@ -1,4 +1,4 @@
 import { MessagingTables1764316800000 } from '@portcullis/messaging';
+import { RiskSchema1764576000500 } from './1764576000500-risk-schema';
 
-/** The risk domain's own tables arrive with its issue; the outbox and inbox are here from day one. */
-export const RISK_MIGRATIONS = [MessagingTables1764316800000];
+export const RISK_MIGRATIONS = [MessagingTables1764316800000, RiskSchema1764576000500];
