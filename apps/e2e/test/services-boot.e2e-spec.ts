@@ -25,7 +25,7 @@ describe('the six services boot, migrate and answer health checks', () => {
     ['identity', ['MessagingTables1764316800000', 'IdentitySchema1764316800100']],
     ['factors', ['MessagingTables1764316800000', 'FactorsSchema1764403200100']],
     ['delivery', ['MessagingTables1764316800000', 'DeliverySchema1764489600300']],
-    ['risk', ['MessagingTables1764316800000']],
+    ['risk', ['MessagingTables1764316800000', 'RiskSchema1764576000500']],
     ['audit', ['MessagingTables1764316800000', 'AuditSchema1764316800200']],
   ])('%s', async (service, migrations) => {
     const database = uniqueDatabaseName(service);
@@ -42,6 +42,7 @@ describe('the six services boot, migrate and answer health checks', () => {
         ? deliverySecretSettings(factorsSecretSettings()['CODE_TRANSPORT_KEYS'])
         : {}),
       ...(service === 'delivery' ? { HTTP_PORT: '0' } : {}),
+      ...(service === 'risk' ? { RISK_CONSUMER_GROUP: `boot-${database}` } : {}),
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');
@@ -51,6 +52,8 @@ describe('the six services boot, migrate and answer health checks', () => {
         expect(await grpcHealth(port, 1000, 'portcullis.factors.v1.FactorsService')).toBe('SERVING');
       if (service === 'audit')
         expect(await grpcHealth(port, 1000, 'portcullis.audit.v1.AuditService')).toBe('SERVING');
+      if (service === 'risk')
+        expect(await grpcHealth(port, 1000, 'portcullis.risk.v1.RiskService')).toBe('SERVING');
       const applied = await queryDatabase<{ name: string }>(
         infra.databaseUrl,
         database,
@@ -164,5 +167,29 @@ describe('the six services boot, migrate and answer health checks', () => {
     );
     expect(await identity.exited()).toBe(1);
     expect(identity.output()).toMatch(/FAULT_POINTS is for fault-injection tests/);
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['a malformed threat-feed list', { RISK_IP_FEEDS: 'evil:feed=/tmp/x' }, /RISK_IP_FEEDS: .*category/i],
+    [
+      'an alert webhook without its secret',
+      { RISK_ALERT_WEBHOOK_URL: 'https://alerts.example.com/hook' },
+      /RISK_ALERT_WEBHOOK_SECRET: is required when RISK_ALERT_WEBHOOK_URL is set/,
+    ],
+    ['an unreadable geolocation database', { GEOIP_CITY_DB: '/nonexistent/city.mmdb' }, /GEOIP_CITY_DB/],
+  ])('risk refuses to start with %s, naming the setting', async (_n, env, problem) => {
+    const risk = await startServiceProcess(
+      'risk',
+      {
+        GRPC_PORT: String(await freePort()),
+        DATABASE_URL: infra.databaseUrl,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        ...env,
+      },
+      { waitForHealth: false },
+    );
+    expect(await risk.exited()).toBe(1);
+    expect(risk.output()).toMatch(problem);
+    expect(risk.output()).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

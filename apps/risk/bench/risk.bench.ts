@@ -1,5 +1,5 @@
 /**
- * Risk benchmark: `npm run bench:risk`. Scoring with 100,000 CIDR ranges loaded (IPv4 and IPv6
+ * Risk benchmark: `npm run bench:risk`. Scoring with over 100,000 CIDR ranges loaded (IPv4 and IPv6
  * feeds) and a generated geolocation database, beside baselines measured in the same run:
  *   - in-process: the full scorer (every signal, warm profile, policy compiled) against the
  *     bare feed lookup it starts with (one binary search per feed);
@@ -23,7 +23,7 @@ import { ThreatFeeds } from '../src/signals/ip-reputation/threat-feeds';
 import { riskSignals } from '../src/signals/risk-signals';
 import { BROWSER, PLACES, RiskHarness } from '../test/risk-harness';
 
-const RANGES = Number(process.env['BENCH_RANGES'] ?? 100_000);
+const RANGES = Number(process.env['BENCH_RANGES'] ?? 120_000);
 
 /** A FireHOL-style netset of `count` random ranges: 80 % IPv4 (/16–/32), 20 % IPv6 (/32–/64). */
 function netset(count: number): string {
@@ -43,8 +43,8 @@ function netset(count: number): string {
 async function main(): Promise<void> {
   const results: BenchResult[] = [];
   const silent = createLogger({ service: 'bench', level: 'silent' });
-  const harness = new RiskHarness();
   await ensureTestInfrastructure(() => undefined);
+  const harness = new RiskHarness();
   await harness.start({ LOG_LEVEL: 'silent' });
   try {
     const big = join(harness.dir, 'big.netset');

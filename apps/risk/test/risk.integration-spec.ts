@@ -4,6 +4,7 @@ import { riskV1, TOPICS } from '@portcullis/contracts';
 import { verifyWebhook } from '@portcullis/crypto';
 import { type DomainError, isDomainError } from '@portcullis/errors';
 import { eventually, kafkaProbe } from '@portcullis/testing';
+import { RiskRetention } from '../src/persistence/risk-retention';
 import { BROWSER, LISTED, PLACES, RiskHarness } from './risk-harness';
 
 const { PASSWORD_CHECK_FAILED, PASSWORD_CHECK_PASSED } = riskV1.PasswordCheck;
@@ -444,5 +445,23 @@ describe('risk: scoring over gRPC with real feeds, geolocation, profiles and win
     } finally {
       await other.stop(false);
     }
+  });
+
+  // Last: it deletes what the other tests recorded.
+  it('drops failures after a day and profiles and assessments after the retention', async () => {
+    const retention = h.running.app.get(RiskRetention);
+    const count = async (table: string) =>
+      (await h.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+    expect(await count('risk_profiles')).toBeGreaterThan(0);
+    expect(await count('risk_failures')).toBeGreaterThan(0);
+    const twoDays = await retention.prune(new Date(Date.now() + 2 * 86_400_000));
+    expect(twoDays['failures']).toBeGreaterThan(0);
+    expect(twoDays['profiles']).toBe(0);
+    expect(await count('risk_failures')).toBe(0);
+    expect(await count('risk_profiles')).toBeGreaterThan(0);
+    const later = await retention.prune(new Date(Date.now() + 181 * 86_400_000));
+    expect(later['profiles']).toBeGreaterThan(0);
+    expect(await count('risk_profiles')).toBe(0);
+    expect(await count('risk_assessments')).toBe(0);
   });
 });

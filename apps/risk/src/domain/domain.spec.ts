@@ -1,7 +1,8 @@
+import { failureWaves } from './alerts';
 import { deviceKey, emptyProfile, PROFILE_ENTRY_LIMIT, withSignIn } from './profile';
 import { compareDecimal, DEFAULT_RISK_POLICY, effectiveSignals, signalWeights } from './risk-policy';
 import { SIGNAL_CODES } from './signals';
-import { canonicalIp, subnetOf } from './velocity';
+import { canonicalIp, DEFAULT_VELOCITY_THRESHOLDS, NO_VELOCITY, subnetOf } from './velocity';
 
 describe('profiles', () => {
   const day = 86_400_000;
@@ -73,5 +74,39 @@ describe('velocity keys', () => {
     expect(subnetOf('2001:db8:abcd:12::1')).toBe('2001:db8:abcd::/48');
     expect(canonicalIp('::ffff:203.0.113.77')).toBe('203.0.113.77');
     expect(canonicalIp('2001:DB8::0001')).toBe('2001:db8::1');
+  });
+});
+
+describe('alert waves', () => {
+  const failure = {
+    tenantId: 't',
+    attemptId: 'a',
+    kind: 'password' as const,
+    userId: 'u-1',
+    ip: '100.64.0.1',
+    subnet: '100.64.0.0/24',
+    at: new Date(),
+  };
+  const t = DEFAULT_VELOCITY_THRESHOLDS;
+
+  it('names the wave a failure completes: stuffing by IP, spraying by user, spikes by tenant', () => {
+    expect(failureWaves(failure, NO_VELOCITY, t)).toEqual([]);
+    const waves = failureWaves(
+      failure,
+      { ...NO_VELOCITY, ipUsers: t.ipUsers, userIps: t.userIps, tenantFailures: t.tenantFailures },
+      t,
+    );
+    expect(waves.map((w) => [w.kind, w.subject, w.severity])).toEqual([
+      ['CREDENTIAL_STUFFING', '100.64.0.1', 'high'],
+      ['PASSWORD_SPRAY', 'u-1', 'high'],
+      ['FAILURE_SPIKE', 'tenant', 'medium'],
+    ]);
+  });
+
+  it('has no IP or user wave for a failure that carries neither', () => {
+    const anonymous = { ...failure, ip: undefined, userId: undefined };
+    expect(
+      failureWaves(anonymous, { ...NO_VELOCITY, ipUsers: 99, userIps: 99 }, t).map((w) => w.kind),
+    ).toEqual([]);
   });
 });
