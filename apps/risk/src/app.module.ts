@@ -190,7 +190,7 @@ export class RiskModule {
               ds,
               {
                 listenUrl: databaseUrl(config.DATABASE_URL, config.DATABASE_NAME),
-                maxProfiles: Math.max(1, config.RISK_PROFILE_CACHE_SIZE),
+                maxProfiles: config.RISK_PROFILE_CACHE_SIZE,
                 ttlMs: config.RISK_PROFILE_CACHE_TTL_SECONDS * 1000,
               },
               log.child({ component: 'risk-read-model' }),

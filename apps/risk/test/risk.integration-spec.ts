@@ -400,9 +400,18 @@ describe('risk: scoring over gRPC with real feeds, geolocation, profiles and win
       policy: riskV1.RiskPolicy.fromJSON({
         mfaMode: 'risk_based',
         stepUpRules: [{ actionType: 'payment', minAmount: '500', currency: 'EUR', decision: 'challenge' }],
-        signals: [{ code: 'TOR_EXIT_NODE', enabled: false, weight: 40 }],
+        signals: [
+          { code: 'TOR_EXIT_NODE', enabled: false },
+          { code: 'UNUSUAL_HOUR', weight: 30 },
+        ],
       }),
     });
+    // Leaving out `enabled` never switches a signal off; leaving out `weight` keeps the default.
+    const effective = (await h.client.call('getRiskPolicy', { tenantId })).effectiveSignals;
+    expect(effective.filter((x) => ['TOR_EXIT_NODE', 'UNUSUAL_HOUR'].includes(x.code))).toEqual([
+      { code: 'TOR_EXIT_NODE', enabled: false, weight: 40 },
+      { code: 'UNUSUAL_HOUR', enabled: true, weight: 30 },
+    ]);
     const pay = (amount: string) =>
       h.score({ tenantId, stepUp: { type: 'payment', amount, currency: 'EUR' } });
     expect((await pay('20.00')).decision).toBe('allow');

@@ -32,6 +32,8 @@ export function createAlertWebhookConsumer(
       topics: [TOPICS.riskEvents],
       accepts: (type) => type === 'risk.alert.raised',
       maxAttempts: 8,
+      // A sink switched on later starts with new alerts, not the topic's history.
+      fromBeginning: false,
       handler: async (event) => {
         if (event.type !== 'risk.alert.raised') return;
         const a = decodeEventPayload(event.type, event.payload);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Action, AttemptContext, PasswordCheck } from '../domain/assessment';
 import { DEFAULT_RISK_POLICY, MFA_MODES, type RiskPolicy } from '../domain/risk-policy';
-import { SIGNAL_CODES } from '../domain/signals';
+import { SIGNAL_CODES, SIGNAL_DEFAULTS } from '../domain/signals';
 
 /** proto3 sends "" / 0 / null for an absent field; the edge turns that into undefined. */
 const optional = <S extends z.ZodType>(schema: S) =>
@@ -98,11 +98,20 @@ export const policySchema = z
       .default([]),
     signals: z
       .array(
-        z.object({
-          code: z.enum(SIGNAL_CODES as [string, ...string[]], { error: 'is not a known signal code' }),
-          enabled: z.boolean().default(true),
-          weight: z.number().int().min(-100, 'must be -100 to 100').max(100, 'must be -100 to 100'),
-        }),
+        z
+          .object({
+            code: z.enum(SIGNAL_CODES as [string, ...string[]], { error: 'is not a known signal code' }),
+            // Optional in the contract: absent (null from the loader) means enabled.
+            enabled: z.preprocess((v) => v ?? undefined, z.boolean().default(true)),
+            weight: z.preprocess(
+              (v) => v ?? undefined,
+              z.number().int().min(-100, 'must be -100 to 100').max(100, 'must be -100 to 100').optional(),
+            ),
+          })
+          .transform((s) => ({
+            ...s,
+            weight: s.weight ?? SIGNAL_DEFAULTS[s.code as keyof typeof SIGNAL_DEFAULTS].weight,
+          })),
       )
       .max(SIGNAL_CODES.length)
       .default([])

@@ -24,7 +24,7 @@ const NO_PROFILE = Symbol('NO_PROFILE');
  * are dropped, because notifications sent meanwhile are lost.
  */
 export class CachedRiskReadModel extends RiskReadModel {
-  private readonly profiles: LRUCache<string, UserProfile | typeof NO_PROFILE>;
+  private readonly profiles: LRUCache<string, UserProfile | typeof NO_PROFILE> | undefined;
   private readonly policies = new Map<string, RiskPolicy>();
   private readonly listener: PgChangeListener;
   /** Bumped on every eviction, so a read that raced a change is not cached. */
@@ -36,13 +36,15 @@ export class CachedRiskReadModel extends RiskReadModel {
     private readonly logger: Logger,
   ) {
     super();
-    this.profiles = new LRUCache({ max: settings.maxProfiles, ttl: settings.ttlMs });
+    // A cache size of 0 switches profile caching off.
+    this.profiles =
+      settings.maxProfiles > 0 ? new LRUCache({ max: settings.maxProfiles, ttl: settings.ttlMs }) : undefined;
     this.listener = new PgChangeListener(
       { url: settings.listenUrl, channels: [PROFILE_CHANNEL, POLICY_CHANNEL] },
       {
         onNotification: (channel, payload) => {
           this.generation += 1;
-          if (channel === PROFILE_CHANNEL) this.profiles.delete(payload);
+          if (channel === PROFILE_CHANNEL) this.profiles?.delete(payload);
           else this.policies.delete(payload);
         },
         onConnected: () => this.clear(),
@@ -64,7 +66,7 @@ export class CachedRiskReadModel extends RiskReadModel {
 
   async profile(tenantId: string, userId: string): Promise<UserProfile | undefined> {
     const key = `${tenantId}:${userId}`;
-    const cached = this.profiles.get(key);
+    const cached = this.profiles?.get(key);
     if (cached !== undefined) return cached === NO_PROFILE ? undefined : cached;
     const generation = this.generation;
     const rows = await queryRows<Parameters<typeof toProfile>[0]>(
@@ -73,7 +75,7 @@ export class CachedRiskReadModel extends RiskReadModel {
       [tenantId, userId],
     );
     const profile = rows[0] ? toProfile(rows[0]) : undefined;
-    if (this.cacheable(generation)) this.profiles.set(key, profile ?? NO_PROFILE);
+    if (this.cacheable(generation)) this.profiles?.set(key, profile ?? NO_PROFILE);
     return profile;
   }
 
@@ -102,7 +104,7 @@ export class CachedRiskReadModel extends RiskReadModel {
 
   private clear(): void {
     this.generation += 1;
-    this.profiles.clear();
+    this.profiles?.clear();
     this.policies.clear();
   }
 }

@@ -70,15 +70,17 @@ export class GrpcPeer<C extends object> {
 
 /**
  * The loader (defaults: true) hands absent message fields over as null where the generated types
- * (and their toJSON) expect undefined, e.g. a factor without `webauthn`. Drops null-valued keys,
- * recursively, so responses match their generated types.
+ * (and their toJSON) expect undefined, e.g. a factor without `webauthn`; and (oneofs: true) adds
+ * a virtual `_name: 'name'` key for every proto3 `optional` field. Drops both, recursively, so
+ * responses match their generated types.
  */
 export function withoutNulls<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => withoutNulls(item)) as T;
   if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
-    if (field !== null) copy[key] = withoutNulls(field);
+    if (field === null || (key.startsWith('_') && field === key.slice(1))) continue;
+    copy[key] = withoutNulls(field);
   }
   return copy as T;
 }

@@ -134,8 +134,12 @@ export interface StepUpRule {
 export interface SignalSetting {
   /** The reason code the setting applies to. */
   code: string;
-  enabled: boolean;
-  weight: number;
+  /** Absent: enabled. (proto3 optional, so that leaving it out never switches a signal off.) */
+  enabled?:
+    | boolean
+    | undefined;
+  /** -100 to 100; absent: the signal's default weight. */
+  weight?: number | undefined;
 }
 
 export interface RiskPolicy {
@@ -920,7 +924,7 @@ export const StepUpRule: MessageFns<StepUpRule> = {
 };
 
 function createBaseSignalSetting(): SignalSetting {
-  return { code: "", enabled: false, weight: 0 };
+  return { code: "" };
 }
 
 export const SignalSetting: MessageFns<SignalSetting> = {
@@ -928,10 +932,10 @@ export const SignalSetting: MessageFns<SignalSetting> = {
     if (message.code !== "") {
       writer.uint32(10).string(message.code);
     }
-    if (message.enabled !== false) {
+    if (message.enabled !== undefined) {
       writer.uint32(16).bool(message.enabled);
     }
-    if (message.weight !== 0) {
+    if (message.weight !== undefined) {
       writer.uint32(24).int32(message.weight);
     }
     return writer;
@@ -989,8 +993,8 @@ export const SignalSetting: MessageFns<SignalSetting> = {
   fromJSON(object: any): SignalSetting {
     return {
       code: isSet(object.code) ? globalThis.String(object.code) : "",
-      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : false,
-      weight: isSet(object.weight) ? globalThis.Number(object.weight) : 0,
+      enabled: isSet(object.enabled) ? globalThis.Boolean(object.enabled) : undefined,
+      weight: isSet(object.weight) ? globalThis.Number(object.weight) : undefined,
     };
   },
 
@@ -999,10 +1003,10 @@ export const SignalSetting: MessageFns<SignalSetting> = {
     if (message.code !== "") {
       obj.code = message.code;
     }
-    if (message.enabled !== false) {
+    if (message.enabled !== undefined) {
       obj.enabled = message.enabled;
     }
-    if (message.weight !== 0) {
+    if (message.weight !== undefined) {
       obj.weight = Math.round(message.weight);
     }
     return obj;
