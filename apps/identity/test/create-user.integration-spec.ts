@@ -12,6 +12,7 @@ import { createLogger } from '@portcullis/observability';
 import {
   dropDatabases,
   freePort,
+  identitySecretSettings,
   queryDatabase,
   testInfrastructure,
   uniqueDatabaseName,
@@ -37,6 +38,7 @@ describe('identity: create user (outbox)', () => {
       // A long poll and no LISTEN wake-up would still publish; the test reads rows before the relay matters.
       OUTBOX_POLL_INTERVAL_MS: '60000',
       OTEL_ENABLED: 'false',
+      ...identitySecretSettings(),
     });
     const logger = createLogger({ service: 'identity', level: 'silent' });
     service = await startGrpcService(IdentityModule.register(config, logger), {
@@ -138,5 +140,46 @@ describe('identity: create user (outbox)', () => {
       [externalId],
     );
     expect(events).toHaveLength(1);
+  });
+
+  it('finds a user by email, whatever its case, and refuses a second user with the same email (EMAIL_TAKEN)', async () => {
+    const { user } = await client.call('createUser', {
+      tenantId,
+      externalId: `email-${randomUUID()}`,
+      email: 'Carol.Unique@Example.com',
+      phoneNumber: '',
+    });
+    const { user: found } = await client.call('getUser', { tenantId, email: 'CAROL.unique@example.COM' });
+    expect(found).toMatchObject({ id: user!.id, email: 'carol.unique@example.com', hasPassword: false });
+
+    const error = await client
+      .call('createUser', {
+        tenantId,
+        externalId: `email-${randomUUID()}`,
+        email: 'carol.UNIQUE@example.com',
+        phoneNumber: '',
+      })
+      .then(
+        () => undefined,
+        (e: DomainError) => e,
+      );
+    expect(error).toMatchObject({ kind: 'ALREADY_EXISTS', code: 'EMAIL_TAKEN' });
+    expect(error?.message).not.toContain('carol');
+
+    const missing = await client.call('getUser', { tenantId, email: 'nobody@example.com' }).then(
+      () => undefined,
+      (e: DomainError) => e,
+    );
+    expect(missing?.code).toBe('USER_NOT_FOUND');
+    // Another tenant may use the same address.
+    const other = (await client.call('createTenant', { name: 'Other Ltd' })).tenant!.id;
+    await expect(
+      client.call('createUser', {
+        tenantId: other,
+        externalId: 'x-1',
+        email: 'carol.unique@example.com',
+        phoneNumber: '',
+      }),
+    ).resolves.toBeDefined();
   });
 });

@@ -55,6 +55,26 @@ export const EVENT_CATALOGUE = {
     'portcullis.events.identity.v1.UserCreated',
     identityEvents.UserCreated,
   ),
+  'identity.password.set': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.PasswordSet',
+    identityEvents.PasswordSet,
+  ),
+  'identity.user.locked': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.UserStatusChanged',
+    identityEvents.UserStatusChanged,
+  ),
+  'identity.user.unlocked': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.UserStatusChanged',
+    identityEvents.UserStatusChanged,
+  ),
+  'identity.user.disabled': define(
+    TOPICS.identityEvents,
+    'portcullis.events.identity.v1.UserStatusChanged',
+    identityEvents.UserStatusChanged,
+  ),
   'factors.enrollment.started': factors('EnrollmentStarted', factorsEvents.EnrollmentStarted),
   'factors.totp.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),
   'factors.webauthn.enrolled': factors('FactorEnrolled', factorsEvents.FactorEnrolled),

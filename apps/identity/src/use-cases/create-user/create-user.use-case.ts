@@ -7,6 +7,7 @@ import { emailHint, phoneHint, type User } from '../../domain/user';
 export interface CreateUserInput {
   readonly tenantId: string;
   readonly externalId: string;
+  /** Already lower-cased at the edge; unique within the tenant (EMAIL_TAKEN). */
   readonly email?: string | undefined;
   /** Already normalised to E.164 at the edge. */
   readonly phoneNumber?: string | undefined;
@@ -37,6 +38,7 @@ export class CreateUserUseCase {
         phoneNumber: input.phoneNumber,
         status: 'ACTIVE',
         createdAt: this.clock.now(),
+        hasPassword: false,
       };
       await tx.users.insert(user);
       await tx.events.record({

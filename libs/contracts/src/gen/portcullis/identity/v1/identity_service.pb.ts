@@ -127,6 +127,92 @@ export function userStatusToNumber(object: UserStatus): number {
   }
 }
 
+/**
+ * PasswordResult is the outcome of VerifyPassword. An unknown login, a user without a password
+ * and a wrong password are all PASSWORD_RESULT_INVALID: callers cannot tell them apart.
+ */
+export enum PasswordResult {
+  PASSWORD_RESULT_UNSPECIFIED = "PASSWORD_RESULT_UNSPECIFIED",
+  /** PASSWORD_RESULT_VALID - The password is right and the user is active. */
+  PASSWORD_RESULT_VALID = "PASSWORD_RESULT_VALID",
+  /** PASSWORD_RESULT_INVALID - Unknown login, no password, or a wrong password. */
+  PASSWORD_RESULT_INVALID = "PASSWORD_RESULT_INVALID",
+  /** PASSWORD_RESULT_THROTTLED - Too many failures for this login from the client's network; nothing was checked. */
+  PASSWORD_RESULT_THROTTLED = "PASSWORD_RESULT_THROTTLED",
+  /** PASSWORD_RESULT_ACCOUNT_LOCKED - The password is right but the user is locked. */
+  PASSWORD_RESULT_ACCOUNT_LOCKED = "PASSWORD_RESULT_ACCOUNT_LOCKED",
+  /** PASSWORD_RESULT_ACCOUNT_DISABLED - The password is right but the user is disabled. */
+  PASSWORD_RESULT_ACCOUNT_DISABLED = "PASSWORD_RESULT_ACCOUNT_DISABLED",
+  UNRECOGNIZED = "UNRECOGNIZED",
+}
+
+export function passwordResultFromJSON(object: any): PasswordResult {
+  switch (object) {
+    case 0:
+    case "PASSWORD_RESULT_UNSPECIFIED":
+      return PasswordResult.PASSWORD_RESULT_UNSPECIFIED;
+    case 1:
+    case "PASSWORD_RESULT_VALID":
+      return PasswordResult.PASSWORD_RESULT_VALID;
+    case 2:
+    case "PASSWORD_RESULT_INVALID":
+      return PasswordResult.PASSWORD_RESULT_INVALID;
+    case 3:
+    case "PASSWORD_RESULT_THROTTLED":
+      return PasswordResult.PASSWORD_RESULT_THROTTLED;
+    case 4:
+    case "PASSWORD_RESULT_ACCOUNT_LOCKED":
+      return PasswordResult.PASSWORD_RESULT_ACCOUNT_LOCKED;
+    case 5:
+    case "PASSWORD_RESULT_ACCOUNT_DISABLED":
+      return PasswordResult.PASSWORD_RESULT_ACCOUNT_DISABLED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return PasswordResult.UNRECOGNIZED;
+  }
+}
+
+export function passwordResultToJSON(object: PasswordResult): string {
+  switch (object) {
+    case PasswordResult.PASSWORD_RESULT_UNSPECIFIED:
+      return "PASSWORD_RESULT_UNSPECIFIED";
+    case PasswordResult.PASSWORD_RESULT_VALID:
+      return "PASSWORD_RESULT_VALID";
+    case PasswordResult.PASSWORD_RESULT_INVALID:
+      return "PASSWORD_RESULT_INVALID";
+    case PasswordResult.PASSWORD_RESULT_THROTTLED:
+      return "PASSWORD_RESULT_THROTTLED";
+    case PasswordResult.PASSWORD_RESULT_ACCOUNT_LOCKED:
+      return "PASSWORD_RESULT_ACCOUNT_LOCKED";
+    case PasswordResult.PASSWORD_RESULT_ACCOUNT_DISABLED:
+      return "PASSWORD_RESULT_ACCOUNT_DISABLED";
+    case PasswordResult.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export function passwordResultToNumber(object: PasswordResult): number {
+  switch (object) {
+    case PasswordResult.PASSWORD_RESULT_UNSPECIFIED:
+      return 0;
+    case PasswordResult.PASSWORD_RESULT_VALID:
+      return 1;
+    case PasswordResult.PASSWORD_RESULT_INVALID:
+      return 2;
+    case PasswordResult.PASSWORD_RESULT_THROTTLED:
+      return 3;
+    case PasswordResult.PASSWORD_RESULT_ACCOUNT_LOCKED:
+      return 4;
+    case PasswordResult.PASSWORD_RESULT_ACCOUNT_DISABLED:
+      return 5;
+    case PasswordResult.UNRECOGNIZED:
+    default:
+      return -1;
+  }
+}
+
 /** Tenant is one product that integrates Portcullis. */
 export interface Tenant {
   id: string;
@@ -145,7 +231,11 @@ export interface User {
   /** E.164 phone number. */
   phoneNumber: string;
   status: UserStatus;
-  createTime: Timestamp | undefined;
+  createTime:
+    | Timestamp
+    | undefined;
+  /** True when the user has a password credential (SetPassword). */
+  hasPassword: boolean;
 }
 
 export interface CreateTenantRequest {
@@ -178,10 +268,89 @@ export interface CreateUserResponse {
 export interface GetUserRequest {
   tenantId: string;
   userId?: string | undefined;
-  externalId?: string | undefined;
+  externalId?:
+    | string
+    | undefined;
+  /** Case-insensitive; emails are unique within a tenant. */
+  email?: string | undefined;
 }
 
 export interface GetUserResponse {
+  user: User | undefined;
+}
+
+export interface SetPasswordRequest {
+  tenantId: string;
+  userId: string;
+  /**
+   * 8 to 128 characters (Unicode code points after NFKC normalisation); not the user's external
+   * id or email, not a common password. Never logged or echoed.
+   */
+  password: string;
+}
+
+export interface SetPasswordResponse {
+}
+
+export interface VerifyPasswordRequest {
+  tenantId: string;
+  userId?: string | undefined;
+  externalId?: string | undefined;
+  email?: string | undefined;
+  password: string;
+  /**
+   * The customer's IP address (IPv4 or IPv6). Failures are counted per /24 (IPv4) or /48 (IPv6);
+   * requests without it share one "unknown" network, so callers should always send it.
+   */
+  clientIp: string;
+}
+
+export interface VerifyPasswordResponse {
+  result: PasswordResult;
+  /** Set for VALID, ACCOUNT_LOCKED and ACCOUNT_DISABLED; empty for INVALID and THROTTLED. */
+  user:
+    | User
+    | undefined;
+  /** For THROTTLED: seconds until the next attempt from this network can be checked. */
+  retryAfterSeconds: number;
+}
+
+export interface LockUserRequest {
+  tenantId: string;
+  userId: string;
+  /** Why, for the audit trail (1 to 500 characters). */
+  reason: string;
+  /** Who asked, e.g. an administrator or API key id (1 to 256 characters). */
+  actor: string;
+}
+
+export interface LockUserResponse {
+  user: User | undefined;
+}
+
+export interface UnlockUserRequest {
+  tenantId: string;
+  userId: string;
+  /** Why, for the audit trail (1 to 500 characters). */
+  reason: string;
+  /** Who asked, e.g. an administrator or API key id (1 to 256 characters). */
+  actor: string;
+}
+
+export interface UnlockUserResponse {
+  user: User | undefined;
+}
+
+export interface DisableUserRequest {
+  tenantId: string;
+  userId: string;
+  /** Why, for the audit trail (1 to 500 characters). */
+  reason: string;
+  /** Who asked, e.g. an administrator or API key id (1 to 256 characters). */
+  actor: string;
+}
+
+export interface DisableUserResponse {
   user: User | undefined;
 }
 
@@ -303,6 +472,7 @@ function createBaseUser(): User {
     phoneNumber: "",
     status: UserStatus.USER_STATUS_UNSPECIFIED,
     createTime: undefined,
+    hasPassword: false,
   };
 }
 
@@ -328,6 +498,9 @@ export const User: MessageFns<User> = {
     }
     if (message.createTime !== undefined) {
       Timestamp.encode(message.createTime, writer.uint32(58).fork()).join();
+    }
+    if (message.hasPassword !== false) {
+      writer.uint32(64).bool(message.hasPassword);
     }
     return writer;
   },
@@ -401,6 +574,14 @@ export const User: MessageFns<User> = {
             message.createTime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.hasPassword = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -438,6 +619,11 @@ export const User: MessageFns<User> = {
         : isSet(object.create_time)
         ? fromJsonTimestamp(object.create_time)
         : undefined,
+      hasPassword: isSet(object.hasPassword)
+        ? globalThis.Boolean(object.hasPassword)
+        : isSet(object.has_password)
+        ? globalThis.Boolean(object.has_password)
+        : false,
     };
   },
 
@@ -463,6 +649,9 @@ export const User: MessageFns<User> = {
     }
     if (message.createTime !== undefined) {
       obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.hasPassword !== false) {
+      obj.hasPassword = message.hasPassword;
     }
     return obj;
   },
@@ -896,6 +1085,9 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
     if (message.externalId !== undefined) {
       writer.uint32(26).string(message.externalId);
     }
+    if (message.email !== undefined) {
+      writer.uint32(34).string(message.email);
+    }
     return writer;
   },
 
@@ -936,6 +1128,14 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
             message.externalId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -965,6 +1165,7 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
         : isSet(object.external_id)
         ? globalThis.String(object.external_id)
         : undefined,
+      email: isSet(object.email) ? globalThis.String(object.email) : undefined,
     };
   },
 
@@ -978,6 +1179,9 @@ export const GetUserRequest: MessageFns<GetUserRequest> = {
     }
     if (message.externalId !== undefined) {
       obj.externalId = message.externalId;
+    }
+    if (message.email !== undefined) {
+      obj.email = message.email;
     }
     return obj;
   },
@@ -1041,6 +1245,906 @@ export const GetUserResponse: MessageFns<GetUserResponse> = {
   },
 };
 
+function createBaseSetPasswordRequest(): SetPasswordRequest {
+  return { tenantId: "", userId: "", password: "" };
+}
+
+export const SetPasswordRequest: MessageFns<SetPasswordRequest> = {
+  encode(message: SetPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.password !== "") {
+      writer.uint32(26).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetPasswordRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+    };
+  },
+
+  toJSON(message: SetPasswordRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+};
+
+function createBaseSetPasswordResponse(): SetPasswordResponse {
+  return {};
+}
+
+export const SetPasswordResponse: MessageFns<SetPasswordResponse> = {
+  encode(_: SetPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SetPasswordResponse {
+    return {};
+  },
+
+  toJSON(_: SetPasswordResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+};
+
+function createBaseVerifyPasswordRequest(): VerifyPasswordRequest {
+  return { tenantId: "", password: "", clientIp: "" };
+}
+
+export const VerifyPasswordRequest: MessageFns<VerifyPasswordRequest> = {
+  encode(message: VerifyPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== undefined) {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(26).string(message.externalId);
+    }
+    if (message.email !== undefined) {
+      writer.uint32(34).string(message.email);
+    }
+    if (message.password !== "") {
+      writer.uint32(42).string(message.password);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(50).string(message.clientIp);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyPasswordRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : undefined,
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : undefined,
+      email: isSet(object.email) ? globalThis.String(object.email) : undefined,
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyPasswordRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== undefined) {
+      obj.userId = message.userId;
+    }
+    if (message.externalId !== undefined) {
+      obj.externalId = message.externalId;
+    }
+    if (message.email !== undefined) {
+      obj.email = message.email;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyPasswordResponse(): VerifyPasswordResponse {
+  return { result: PasswordResult.PASSWORD_RESULT_UNSPECIFIED, user: undefined, retryAfterSeconds: 0 };
+}
+
+export const VerifyPasswordResponse: MessageFns<VerifyPasswordResponse> = {
+  encode(message: VerifyPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.result !== PasswordResult.PASSWORD_RESULT_UNSPECIFIED) {
+      writer.uint32(8).int32(passwordResultToNumber(message.result));
+    }
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(18).fork()).join();
+    }
+    if (message.retryAfterSeconds !== 0) {
+      writer.uint32(24).int32(message.retryAfterSeconds);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.result = passwordResultFromJSON(reader.int32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.retryAfterSeconds = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyPasswordResponse {
+    return {
+      result: isSet(object.result) ? passwordResultFromJSON(object.result) : PasswordResult.PASSWORD_RESULT_UNSPECIFIED,
+      user: isSet(object.user) ? User.fromJSON(object.user) : undefined,
+      retryAfterSeconds: isSet(object.retryAfterSeconds)
+        ? globalThis.Number(object.retryAfterSeconds)
+        : isSet(object.retry_after_seconds)
+        ? globalThis.Number(object.retry_after_seconds)
+        : 0,
+    };
+  },
+
+  toJSON(message: VerifyPasswordResponse): unknown {
+    const obj: any = {};
+    if (message.result !== PasswordResult.PASSWORD_RESULT_UNSPECIFIED) {
+      obj.result = passwordResultToJSON(message.result);
+    }
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    if (message.retryAfterSeconds !== 0) {
+      obj.retryAfterSeconds = Math.round(message.retryAfterSeconds);
+    }
+    return obj;
+  },
+};
+
+function createBaseLockUserRequest(): LockUserRequest {
+  return { tenantId: "", userId: "", reason: "", actor: "" };
+}
+
+export const LockUserRequest: MessageFns<LockUserRequest> = {
+  encode(message: LockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: LockUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+};
+
+function createBaseLockUserResponse(): LockUserResponse {
+  return { user: undefined };
+}
+
+export const LockUserResponse: MessageFns<LockUserResponse> = {
+  encode(message: LockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: LockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+};
+
+function createBaseUnlockUserRequest(): UnlockUserRequest {
+  return { tenantId: "", userId: "", reason: "", actor: "" };
+}
+
+export const UnlockUserRequest: MessageFns<UnlockUserRequest> = {
+  encode(message: UnlockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: UnlockUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+};
+
+function createBaseUnlockUserResponse(): UnlockUserResponse {
+  return { user: undefined };
+}
+
+export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
+  encode(message: UnlockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: UnlockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+};
+
+function createBaseDisableUserRequest(): DisableUserRequest {
+  return { tenantId: "", userId: "", reason: "", actor: "" };
+}
+
+export const DisableUserRequest: MessageFns<DisableUserRequest> = {
+  encode(message: DisableUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DisableUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDisableUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DisableUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: DisableUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+};
+
+function createBaseDisableUserResponse(): DisableUserResponse {
+  return { user: undefined };
+}
+
+export const DisableUserResponse: MessageFns<DisableUserResponse> = {
+  encode(message: DisableUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DisableUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDisableUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DisableUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: DisableUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+};
+
 /** IdentityService owns tenants and their customer users. Internal: only the gateway calls it. */
 
 export interface IdentityServiceClient {
@@ -1056,9 +2160,29 @@ export interface IdentityServiceClient {
 
   createUser(request: CreateUserRequest, metadata?: Metadata): Observable<CreateUserResponse>;
 
-  /** Returns one customer user by Portcullis id or by the product's external id. */
+  /** Returns one customer user by Portcullis id, by the product's external id or by email. */
 
   getUser(request: GetUserRequest, metadata?: Metadata): Observable<GetUserResponse>;
+
+  /** Sets or replaces a user's password (argon2id) after the password policy, and emits identity.password.set. */
+
+  setPassword(request: SetPasswordRequest, metadata?: Metadata): Observable<SetPasswordResponse>;
+
+  /** Checks a user's password with per-network throttling; a wrong password is a result, not an error. */
+
+  verifyPassword(request: VerifyPasswordRequest, metadata?: Metadata): Observable<VerifyPasswordResponse>;
+
+  /** Locks a user (no sign-in on any path until unlocked) and emits identity.user.locked; idempotent. */
+
+  lockUser(request: LockUserRequest, metadata?: Metadata): Observable<LockUserResponse>;
+
+  /** Unlocks a locked user and emits identity.user.unlocked; idempotent; a disabled user stays disabled. */
+
+  unlockUser(request: UnlockUserRequest, metadata?: Metadata): Observable<UnlockUserResponse>;
+
+  /** Disables a user for good and emits identity.user.disabled; idempotent. */
+
+  disableUser(request: DisableUserRequest, metadata?: Metadata): Observable<DisableUserResponse>;
 }
 
 /** IdentityService owns tenants and their customer users. Internal: only the gateway calls it. */
@@ -1085,17 +2209,62 @@ export interface IdentityServiceController {
     metadata?: Metadata,
   ): Promise<CreateUserResponse> | Observable<CreateUserResponse> | CreateUserResponse;
 
-  /** Returns one customer user by Portcullis id or by the product's external id. */
+  /** Returns one customer user by Portcullis id, by the product's external id or by email. */
 
   getUser(
     request: GetUserRequest,
     metadata?: Metadata,
   ): Promise<GetUserResponse> | Observable<GetUserResponse> | GetUserResponse;
+
+  /** Sets or replaces a user's password (argon2id) after the password policy, and emits identity.password.set. */
+
+  setPassword(
+    request: SetPasswordRequest,
+    metadata?: Metadata,
+  ): Promise<SetPasswordResponse> | Observable<SetPasswordResponse> | SetPasswordResponse;
+
+  /** Checks a user's password with per-network throttling; a wrong password is a result, not an error. */
+
+  verifyPassword(
+    request: VerifyPasswordRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyPasswordResponse> | Observable<VerifyPasswordResponse> | VerifyPasswordResponse;
+
+  /** Locks a user (no sign-in on any path until unlocked) and emits identity.user.locked; idempotent. */
+
+  lockUser(
+    request: LockUserRequest,
+    metadata?: Metadata,
+  ): Promise<LockUserResponse> | Observable<LockUserResponse> | LockUserResponse;
+
+  /** Unlocks a locked user and emits identity.user.unlocked; idempotent; a disabled user stays disabled. */
+
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata?: Metadata,
+  ): Promise<UnlockUserResponse> | Observable<UnlockUserResponse> | UnlockUserResponse;
+
+  /** Disables a user for good and emits identity.user.disabled; idempotent. */
+
+  disableUser(
+    request: DisableUserRequest,
+    metadata?: Metadata,
+  ): Promise<DisableUserResponse> | Observable<DisableUserResponse> | DisableUserResponse;
 }
 
 export function IdentityServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["createTenant", "getTenant", "createUser", "getUser"];
+    const grpcMethods: string[] = [
+      "createTenant",
+      "getTenant",
+      "createUser",
+      "getUser",
+      "setPassword",
+      "verifyPassword",
+      "lockUser",
+      "unlockUser",
+      "disableUser",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("IdentityService", method)(constructor.prototype[method], method, descriptor);
