@@ -53,4 +53,17 @@ describe('logger', () => {
     }
     expect(text).toContain('[REDACTED]');
   });
+
+  it('redacts the parameters and failing row of a database error', () => {
+    const { lines, destination } = capture();
+    const failure = Object.assign(new Error('duplicate key value violates unique constraint'), {
+      query: 'INSERT INTO password_credentials (user_id, hash) VALUES ($1, $2)',
+      parameters: ['u-1', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA'],
+      driverError: { detail: 'Failing row contains (u-1, $argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA).' },
+    });
+    createLogger({ service: 'test', destination }).error({ err: failure }, 'internal error');
+    const text = lines.join('');
+    expect(text).not.toContain('$argon2id$');
+    expect(text).toContain('duplicate key value');
+  });
 });

@@ -34,6 +34,11 @@ export const REDACTED_KEYS: readonly string[] = [
   'sealedDestination',
   'privateKey',
   'credentials',
+  // Database errors: TypeORM's QueryFailedError carries the statement's parameters, and pg's
+  // error `detail` quotes the failing row ("Failing row contains (...)"): either may hold a
+  // secret written as a parameter.
+  'parameters',
+  'detail',
 ];
 
 export const REDACT_PATHS: string[] = REDACTED_KEYS.flatMap((key) => {
