@@ -24,7 +24,7 @@ const transform = {
 
 // ESM-only dependencies (otplib's base32 and hash plugins) are compiled to CommonJS for Jest;
 // Node 20.19+ loads them natively through require(esm) outside Jest.
-const ESM_PACKAGES = ['@scure', '@noble'];
+const ESM_PACKAGES = ['@scure', '@noble', 'jose'];
 transform[`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`] = [
   '@swc/jest',
   { jsc: { target: 'es2022' }, module: { type: 'commonjs' } },

@@ -6,6 +6,8 @@ import {
   deliverySecretSettings,
   dropDatabases,
   factorsSecretSettings,
+  gatewaySecretSettings,
+  identitySecretSettings,
   SmtpStandIn,
   TwilioStandIn,
   freePort,
@@ -24,15 +26,21 @@ export interface SliceOptions {
   readonly env?: Record<string, string>;
   /** Also run delivery, sending through local Twilio and SMTP stand-ins. */
   readonly delivery?: boolean;
+  /** Origins besides the gateway's own whose passkeys factors accepts (e.g. the demo app's). */
+  readonly webauthnOrigins?: readonly string[];
+  /** Extra settings of the gateway and of risk. */
+  readonly gatewayEnv?: Record<string, string>;
+  readonly riskEnv?: Record<string, string>;
 }
 
 /**
- * identity + factors + audit + gateway as separate processes (black box), each with its own fresh database,
- * talking over gRPC and the Kafka named by the global setup (or a dedicated broker).
+ * identity + factors + risk + audit + gateway as separate processes (black box), each with its own
+ * fresh database, talking over gRPC and the Kafka named by the global setup (or a dedicated broker).
  */
 export class SliceStack {
   identity!: ServiceProcess;
   factors!: ServiceProcess;
+  risk!: ServiceProcess;
   audit!: ServiceProcess;
   delivery: ServiceProcess | undefined;
   readonly twilio = new TwilioStandIn();
@@ -40,24 +48,32 @@ export class SliceStack {
   readonly deliveryDb = uniqueDatabaseName('delivery');
   gateway!: ServiceProcess;
   httpUrl = '';
-  readonly adminToken = randomBytes(24).toString('base64url');
+  /** The gateway's secrets; GATEWAY_ADMIN_TOKEN is the operator's credential. */
+  readonly gatewaySecrets = gatewaySecretSettings();
+  readonly adminToken = this.gatewaySecrets['GATEWAY_ADMIN_TOKEN'];
   readonly databaseUrl: string;
   readonly kafkaBrokers: string[];
   readonly identityDb = uniqueDatabaseName('identity');
   readonly factorsDb = uniqueDatabaseName('factors');
   /** The factors service's secrets; CODE_TRANSPORT_KEYS lets a test read the codes it sends. */
   readonly factorsSecrets = factorsSecretSettings();
+  readonly identitySecrets = identitySecretSettings();
   readonly auditDb = uniqueDatabaseName('audit');
+  readonly riskDb = uniqueDatabaseName('risk');
+  readonly gatewayDb = uniqueDatabaseName('gateway');
   readonly auditGroup = `audit-${uniqueSuffix()}`;
-  private readonly ports: Record<'identity' | 'factors' | 'delivery' | 'audit' | 'gateway' | 'http', number> =
-    {
-      identity: 0,
-      factors: 0,
-      delivery: 0,
-      audit: 0,
-      gateway: 0,
-      http: 0,
-    };
+  private readonly ports: Record<
+    'identity' | 'factors' | 'delivery' | 'risk' | 'audit' | 'gateway' | 'http',
+    number
+  > = {
+    identity: 0,
+    factors: 0,
+    delivery: 0,
+    risk: 0,
+    audit: 0,
+    gateway: 0,
+    http: 0,
+  };
   private grpcClient: GrpcPeer<gatewayV1.GatewayServiceClient> | undefined;
 
   constructor(private readonly options: SliceOptions = {}) {
@@ -70,32 +86,53 @@ export class SliceStack {
     this.ports.identity = await freePort();
     this.ports.factors = await freePort();
     this.ports.audit = await freePort();
+    this.ports.risk = await freePort();
     this.ports.gateway = await freePort();
     this.ports.http = await freePort();
-    [this.identity, this.factors, this.audit, this.delivery] = await Promise.all([
+    [this.identity, this.factors, this.risk, this.audit, this.delivery] = await Promise.all([
       this.startIdentity(this.options.identityFaultPoints),
       this.startFactors(),
+      this.startRisk(),
       this.startAudit(this.options.auditFaultPoints),
       this.options.delivery ? this.startDelivery() : Promise.resolve(undefined),
     ]);
-    this.gateway = await startServiceProcess('gateway', {
-      ...this.options.env,
-      GRPC_PORT: String(this.ports.gateway),
+    this.gateway = await this.startGateway();
+    this.httpUrl = `http://127.0.0.1:${this.ports.http}`;
+    return this;
+  }
+
+  startGateway(): Promise<ServiceProcess> {
+    return startServiceProcess('gateway', {
+      ...this.backEndEnv(this.ports.gateway, this.gatewayDb, undefined),
+      ...this.gatewaySecrets,
       HTTP_PORT: String(this.ports.http),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
       AUDIT_GRPC_URL: `127.0.0.1:${this.ports.audit}`,
       FACTORS_GRPC_URL: `127.0.0.1:${this.ports.factors}`,
-      GATEWAY_ADMIN_TOKEN: this.adminToken,
+      RISK_GRPC_URL: `127.0.0.1:${this.ports.risk}`,
+      // A loaded CI machine runs every service on two cores: risk's deadline is generous here
+      // (fallback behaviour has its own test).
+      RISK_DEADLINE_MS: '2000',
+      OUTBOX_POLL_INTERVAL_MS: '100',
       HTTP_BODY_LIMIT_BYTES: '16384',
       GRPC_MAX_MESSAGE_BYTES: '65536',
+      ...this.options.gatewayEnv,
     });
-    this.httpUrl = `http://127.0.0.1:${this.ports.http}`;
-    return this;
+  }
+
+  startRisk(): Promise<ServiceProcess> {
+    return startServiceProcess('risk', {
+      ...this.backEndEnv(this.ports.risk, this.riskDb, undefined),
+      OUTBOX_POLL_INTERVAL_MS: '100',
+      RISK_CONSUMER_GROUP: `risk-${uniqueSuffix()}`,
+      ...this.options.riskEnv,
+    });
   }
 
   startIdentity(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('identity', {
       ...this.backEndEnv(this.ports.identity, this.identityDb, faultPoints),
+      ...this.identitySecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
     });
   }
@@ -107,7 +144,9 @@ export class SliceStack {
       OUTBOX_POLL_INTERVAL_MS: '100',
       // Passkeys are bound to the page the gateway serves.
       WEBAUTHN_RP_ID: 'localhost',
-      WEBAUTHN_ORIGINS: `http://localhost:${this.ports.http}`,
+      WEBAUTHN_ORIGINS: [`http://localhost:${this.ports.http}`, ...(this.options.webauthnOrigins ?? [])].join(
+        ',',
+      ),
     });
   }
 
@@ -160,17 +199,17 @@ export class SliceStack {
     };
   }
 
-  /** HTTP call to the gateway with the admin credential unless `auth: false`. */
+  /** HTTP call to the gateway with the operator credential (or `bearer`) unless `auth: false`. */
   async http(
     method: string,
     path: string,
     body?: unknown,
-    { auth = true, raw }: { auth?: boolean; raw?: string } = {},
+    { auth = true, raw, bearer }: { auth?: boolean; raw?: string; bearer?: string } = {},
   ) {
     const response = await fetch(`${this.httpUrl}${path}`, {
       method,
       headers: {
-        ...(auth ? { authorization: `Bearer ${this.adminToken}` } : {}),
+        ...(auth ? { authorization: `Bearer ${bearer ?? this.adminToken}` } : {}),
         ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
@@ -211,10 +250,16 @@ export class SliceStack {
   async stop(): Promise<void> {
     this.grpcClient?.close();
     await Promise.all(
-      [this.gateway, this.identity, this.factors, this.audit].filter(Boolean).map((p) => p.stop()),
+      [this.gateway, this.identity, this.factors, this.risk, this.audit, this.delivery]
+        .filter((p): p is ServiceProcess => p !== undefined)
+        .map((p) => p.stop()),
     );
-    await dropDatabases(this.databaseUrl, [this.identityDb, this.factorsDb, this.auditDb]).catch(
-      () => undefined,
-    );
+    await dropDatabases(this.databaseUrl, [
+      this.identityDb,
+      this.factorsDb,
+      this.riskDb,
+      this.auditDb,
+      this.gatewayDb,
+    ]).catch(() => undefined);
   }
 }

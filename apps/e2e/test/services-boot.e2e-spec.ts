@@ -4,7 +4,9 @@ import {
   dropDatabases,
   factorsSecretSettings,
   freePort,
+  gatewaySecretSettings,
   grpcHealth,
+  identitySecretSettings,
   type ServiceName,
   queryDatabase,
   startServiceProcess,
@@ -22,7 +24,10 @@ describe('the six services boot, migrate and answer health checks', () => {
   });
 
   it.each<[ServiceName, string[]]>([
-    ['identity', ['MessagingTables1764316800000', 'IdentitySchema1764316800100']],
+    [
+      'identity',
+      ['MessagingTables1764316800000', 'IdentitySchema1764316800100', 'IdentityCredentials1764662400600'],
+    ],
     ['factors', ['MessagingTables1764316800000', 'FactorsSchema1764403200100']],
     ['delivery', ['MessagingTables1764316800000', 'DeliverySchema1764489600300']],
     ['risk', ['MessagingTables1764316800000', 'RiskSchema1764576000500']],
@@ -38,6 +43,7 @@ describe('the six services boot, migrate and answer health checks', () => {
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       AUDIT_CONSUMER_GROUP: `boot-${database}`,
       ...(service === 'factors' ? factorsSecretSettings() : {}),
+      ...(service === 'identity' ? identitySecretSettings() : {}),
       ...(service === 'delivery'
         ? deliverySecretSettings(factorsSecretSettings()['CODE_TRANSPORT_KEYS'])
         : {}),
@@ -69,16 +75,30 @@ describe('the six services boot, migrate and answer health checks', () => {
 
   it('gateway', async () => {
     const [port, httpPort] = [await freePort(), await freePort()];
+    const database = uniqueDatabaseName('gateway');
+    databases.push(database);
     const gateway = await startServiceProcess('gateway', {
       GRPC_PORT: String(port),
       HTTP_PORT: String(httpPort),
-      GATEWAY_ADMIN_TOKEN: randomBytes(32).toString('base64url'),
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_NAME: database,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      ...gatewaySecretSettings(),
     });
     try {
       expect(await grpcHealth(port)).toBe('SERVING');
       expect(await grpcHealth(port, 1000, 'portcullis.gateway.v1.GatewayService')).toBe('SERVING');
       const response = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
       expect(await response.json()).toEqual({ status: 'SERVING' });
+      const applied = await queryDatabase<{ name: string }>(
+        infra.databaseUrl,
+        database,
+        'SELECT name FROM schema_migrations ORDER BY id',
+      );
+      expect(applied.map((m) => m.name)).toEqual([
+        'MessagingTables1764316800000',
+        'GatewaySchema1764748800700',
+      ]);
     } finally {
       await gateway.stop();
     }
@@ -142,6 +162,29 @@ describe('the six services boot, migrate and answer health checks', () => {
     },
   );
 
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['no hash key', {}, /IDENTITY_HASH_KEY: is required/],
+    ['an example hash key', { IDENTITY_HASH_KEY: 'changeme' }, /IDENTITY_HASH_KEY: .*example value/],
+  ])(
+    'identity refuses to start with %s, naming the setting but not its value (SECURITY.md 28)',
+    async (_n, env, problem) => {
+      const identity = await startServiceProcess(
+        'identity',
+        {
+          GRPC_PORT: String(await freePort()),
+          DATABASE_URL: infra.databaseUrl,
+          KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+          ...env,
+        },
+        { waitForHealth: false },
+      );
+      expect(await identity.exited()).toBe(1);
+      expect(identity.output()).toMatch(problem);
+      expect(identity.output()).not.toMatch(/changeme/);
+      expect(identity.output()).not.toMatch(/\n\s+at /); // no stack trace
+    },
+  );
+
   it('a database service refuses to start without DATABASE_URL and KAFKA_BROKERS', async () => {
     const identity = await startServiceProcess(
       'identity',
@@ -161,6 +204,7 @@ describe('the six services boot, migrate and answer health checks', () => {
         NODE_ENV: 'production',
         DATABASE_URL: infra.databaseUrl,
         KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        ...identitySecretSettings(),
         FAULT_POINTS: 'relay.after-publish=kill',
       },
       { waitForHealth: false },

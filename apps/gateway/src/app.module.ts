@@ -1,11 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TOPICS } from '@portcullis/contracts';
+import { kafkaProviders, outboxProviders } from '@portcullis/messaging';
 import { loggerProvider, type Logger } from '@portcullis/observability';
-import { AdminAuthenticator } from './auth/admin-authenticator';
+import { persistenceProviders } from '@portcullis/persistence';
+import { AUTH_CONTROLLERS, authProviders } from './auth/auth.providers';
 import { GrpcAuditReader } from './clients/audit.client';
 import { GrpcFactorsDirectory } from './clients/factors.client';
 import { GrpcIdentityDirectory } from './clients/identity.client';
 import type { GatewayConfig } from './config/gateway.config';
 import { AuditReader, FactorsDirectory, IdentityDirectory } from './domain/ports';
+import { FLOW_CONTROLLERS, flowProviders } from './flows/flow.providers';
+import { FlowsGrpcController } from './grpc/flows.controller';
 import { GatewayGrpcController } from './grpc/gateway.controller';
 import { AdminHttpController } from './http/admin-http.controller';
 import { ChallengesHttpController } from './http/challenges-http.controller';
@@ -14,6 +19,7 @@ import { FactorPolicyHttpController } from './http/factor-policy-http.controller
 import { FactorsHttpController } from './http/factors-http.controller';
 import { HealthHttpController } from './http/health-http.controller';
 import { UsersHttpController } from './http/users-http.controller';
+import { GATEWAY_MIGRATIONS } from './persistence/migrations';
 import { ActivateFactorUseCase } from './use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from './use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { CreateTenantUseCase } from './use-cases/create-tenant/create-tenant.use-case';
@@ -42,11 +48,35 @@ export class GatewayModule {
         AdminHttpController,
         HealthHttpController,
         DemoHttpController,
+        ...AUTH_CONTROLLERS,
+        ...FLOW_CONTROLLERS,
         GatewayGrpcController,
+        FlowsGrpcController,
       ],
       providers: [
         loggerProvider(logger),
-        { provide: AdminAuthenticator, useValue: new AdminAuthenticator(config.GATEWAY_ADMIN_TOKEN) },
+        ...persistenceProviders(
+          {
+            serverUrl: config.DATABASE_URL,
+            database: config.DATABASE_NAME,
+            entities: [],
+            migrations: GATEWAY_MIGRATIONS,
+            applicationName: 'gateway',
+          },
+          config.MIGRATE_ON_BOOT,
+        ),
+        ...kafkaProviders({
+          clientId: 'gateway',
+          brokers: config.KAFKA_BROKERS,
+          topics: [TOPICS.gatewayEvents],
+          faultPoints: config.FAULT_POINTS,
+        }),
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+        }),
+        ...authProviders(config),
         {
           provide: IdentityDirectory,
           useFactory: () => new GrpcIdentityDirectory(config.IDENTITY_GRPC_URL, config.GRPC_DEADLINE_MS),
@@ -59,6 +89,7 @@ export class GatewayModule {
           provide: FactorsDirectory,
           useFactory: () => new GrpcFactorsDirectory(config.FACTORS_GRPC_URL, config.GRPC_DEADLINE_MS),
         },
+        ...flowProviders(config),
         CreateTenantUseCase,
         CreateUserUseCase,
         GetUserUseCase,

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyRingEntry } from '@portcullis/crypto';
+import { generateKeyRingEntry, generateSigningKeyEntry } from '@portcullis/crypto';
 import { ensureKafka, localKafkaOptions, stopKafkaBroker } from './kafka';
 import { REPO_ROOT, stateDir } from './paths';
 import { ensurePostgres } from './postgres';
@@ -40,19 +40,27 @@ function localSecrets(): Record<string, string> {
   if (!existsSync(file)) {
     mkdirSync(stateDir(), { recursive: true });
     const secrets = {
+      IDENTITY_HASH_KEY: randomBytes(32).toString('base64url'),
       FACTORS_ENCRYPTION_KEYS: generateKeyRingEntry('local1'),
       FACTORS_HASH_KEY: randomBytes(32).toString('base64url'),
       CODE_TRANSPORT_KEYS: generateKeyRingEntry('local1'),
       DELIVERY_HASH_KEY: randomBytes(32).toString('base64url'),
+      GATEWAY_API_KEY_PEPPER: randomBytes(32).toString('base64url'),
+      GATEWAY_SIGNING_KEYS: generateSigningKeyEntry('local1'),
     };
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-  // A checkout from before delivery had secrets gets the missing ones added.
-  if (!secrets['DELIVERY_HASH_KEY']) {
-    secrets['DELIVERY_HASH_KEY'] = randomBytes(32).toString('base64url');
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  }
+  // A checkout from before delivery (identity, the gateway) had secrets gets the missing ones added.
+  const generators: Record<string, () => string> = {
+    DELIVERY_HASH_KEY: () => randomBytes(32).toString('base64url'),
+    IDENTITY_HASH_KEY: () => randomBytes(32).toString('base64url'),
+    GATEWAY_API_KEY_PEPPER: () => randomBytes(32).toString('base64url'),
+    GATEWAY_SIGNING_KEYS: () => generateSigningKeyEntry('local1'),
+  };
+  const missing = Object.keys(generators).filter((name) => !secrets[name]);
+  for (const name of missing) secrets[name] = generators[name]();
+  if (missing.length > 0) writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }
 

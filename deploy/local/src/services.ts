@@ -40,8 +40,10 @@ export interface StackEnv {
 
 /** Which generated secrets each service receives. */
 const SECRETS_OF: Partial<Record<ServiceName, readonly string[]>> = {
+  identity: ['IDENTITY_HASH_KEY'],
   factors: ['FACTORS_ENCRYPTION_KEYS', 'FACTORS_HASH_KEY', 'CODE_TRANSPORT_KEYS'],
   delivery: ['CODE_TRANSPORT_KEYS', 'DELIVERY_HASH_KEY'],
+  gateway: ['GATEWAY_API_KEY_PEPPER', 'GATEWAY_SIGNING_KEYS'],
 };
 
 export function serviceEnv(
@@ -59,11 +61,11 @@ export function serviceEnv(
     env['IDENTITY_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.identity}`;
     env['AUDIT_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.audit}`;
     env['FACTORS_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.factors}`;
+    env['RISK_GRPC_URL'] = `127.0.0.1:${SERVICE_PORTS.risk}`;
     env['GATEWAY_ADMIN_TOKEN'] = stack.adminToken;
-  } else {
-    env['DATABASE_URL'] = stack.databaseUrl;
-    env['KAFKA_BROKERS'] = stack.kafkaBrokers.join(',');
   }
+  env['DATABASE_URL'] = stack.databaseUrl;
+  env['KAFKA_BROKERS'] = stack.kafkaBrokers.join(',');
   for (const name of SECRETS_OF[service] ?? []) {
     const value = base[name] ?? stack.secrets[name];
     if (value) env[name] = value;

@@ -1,7 +1,12 @@
 import { fromTimestamp, identityV1, PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
 import { GrpcPeer } from '@portcullis/grpc';
 import type { TenantView, UserView } from '../domain/model';
-import { type CreateUserCommand, IdentityDirectory, type UserLookup } from '../domain/ports';
+import {
+  type CreateUserCommand,
+  IdentityDirectory,
+  type PasswordCheck,
+  type UserLookup,
+} from '../domain/ports';
 
 const TENANT_STATUS: Record<string, TenantView['status']> = {
   [identityV1.TenantStatus.TENANT_STATUS_ACTIVE]: 'ACTIVE',
@@ -66,6 +71,38 @@ export class GrpcIdentityDirectory extends IdentityDirectory {
 
   async getUser(lookup: UserLookup): Promise<UserView> {
     return toUserView((await this.peer.call('getUser', lookup)).user);
+  }
+
+  async verifyPassword(
+    lookup: UserLookup,
+    password: string,
+    clientIp: string | undefined,
+  ): Promise<PasswordCheck> {
+    const r = await this.peer.call('verifyPassword', { ...lookup, password, clientIp: clientIp ?? '' });
+    switch (r.result) {
+      case identityV1.PasswordResult.PASSWORD_RESULT_VALID:
+        return { result: 'VALID', user: toUserView(r.user) };
+      case identityV1.PasswordResult.PASSWORD_RESULT_THROTTLED:
+        return { result: 'THROTTLED', retryAfterSeconds: r.retryAfterSeconds };
+      case identityV1.PasswordResult.PASSWORD_RESULT_ACCOUNT_LOCKED:
+        return { result: 'ACCOUNT_LOCKED', user: toUserView(r.user) };
+      case identityV1.PasswordResult.PASSWORD_RESULT_ACCOUNT_DISABLED:
+        return { result: 'ACCOUNT_DISABLED', user: toUserView(r.user) };
+      default:
+        return { result: 'INVALID' };
+    }
+  }
+
+  async setPassword(tenantId: string, userId: string, password: string): Promise<void> {
+    await this.peer.call('setPassword', { tenantId, userId, password });
+  }
+
+  async lockUser(tenantId: string, userId: string, reason: string, actor: string): Promise<UserView> {
+    return toUserView((await this.peer.call('lockUser', { tenantId, userId, reason, actor })).user);
+  }
+
+  async unlockUser(tenantId: string, userId: string, reason: string, actor: string): Promise<UserView> {
+    return toUserView((await this.peer.call('unlockUser', { tenantId, userId, reason, actor })).user);
   }
 
   onModuleDestroy(): void {

@@ -1,12 +1,15 @@
-import { type Config, loadConfig, port, secret, serviceBaseSchema } from '@portcullis/config';
+import { type Config, eventDrivenServiceSchema, loadConfig, port, secret } from '@portcullis/config';
 import { z } from 'zod';
+import { signingKeysSecret } from '../assertions/signing-keys.setting';
 
 const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port');
 
-export const gatewayConfigSchema = serviceBaseSchema.extend({
+export const gatewayConfigSchema = eventDrivenServiceSchema({
+  grpcPort: 50051,
+  database: 'portcullis_gateway',
+}).extend({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port(8080),
-  GRPC_PORT: port(50051),
   /** Largest HTTP body accepted; larger requests get 413 PAYLOAD_TOO_LARGE. */
   HTTP_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -24,11 +27,27 @@ export const gatewayConfigSchema = serviceBaseSchema.extend({
   IDENTITY_GRPC_URL: hostPort.default('127.0.0.1:50061'),
   AUDIT_GRPC_URL: hostPort.default('127.0.0.1:50065'),
   FACTORS_GRPC_URL: hostPort.default('127.0.0.1:50062'),
+  RISK_GRPC_URL: hostPort.default('127.0.0.1:50064'),
   /**
-   * Bootstrap admin credential (Bearer token) guarding every route until tenant API keys exist.
-   * Required; at least 32 characters; example values are refused.
+   * Deadline of the synchronous risk score. When risk does not answer in time the tenant's fail
+   * mode decides (challenge by default, or deny), never allow.
+   */
+  RISK_DEADLINE_MS: z.coerce.number().int().min(10).max(5000).default(150),
+  /**
+   * The platform operator's Bearer token: creates tenants and may act in every tenant. Tenants'
+   * own API keys (admin or runtime scope) are created through the API. At least 32 characters;
+   * example values are refused.
    */
   GATEWAY_ADMIN_TOKEN: secret(32),
+  /** Pepper of the keyed hashes API keys are stored as. */
+  GATEWAY_API_KEY_PEPPER: secret(32),
+  /** ES256 keys that sign assertions and device tokens: `kid:base64url(PKCS#8)`, signing key first. */
+  GATEWAY_SIGNING_KEYS: signingKeysSecret(),
+  /** `iss` of assertions and device tokens: the gateway's public URL. */
+  GATEWAY_ISSUER: z.url().default('http://localhost:8080'),
+  /** Requests per minute per API key, and per end-user IP on the sign-in routes (per instance). */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(6000),
+  RATE_LIMIT_PER_END_USER_IP: z.coerce.number().int().min(1).default(60),
 });
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

@@ -1,4 +1,7 @@
-import type { factorsV1 } from '@portcullis/contracts';
+import type { EventType, factorsV1, riskV1 } from '@portcullis/contracts';
+import type { NewEvent } from '@portcullis/messaging';
+import type { AuthPolicy } from './auth-policy';
+import type { ActionDetails, AuthenticationRecord, DenialReason, RiskView } from './authentication';
 import type { AuditEventPageView, TenantView, UserView } from './model';
 
 export interface CreateUserCommand {
@@ -10,7 +13,14 @@ export interface CreateUserCommand {
 
 export type UserLookup =
   | { readonly tenantId: string; readonly userId: string }
-  | { readonly tenantId: string; readonly externalId: string };
+  | { readonly tenantId: string; readonly externalId: string }
+  | { readonly tenantId: string; readonly email: string };
+
+export type PasswordCheck =
+  | { readonly result: 'VALID'; readonly user: UserView }
+  | { readonly result: 'INVALID' }
+  | { readonly result: 'THROTTLED'; readonly retryAfterSeconds: number }
+  | { readonly result: 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED'; readonly user: UserView };
 
 export interface AuditQuery {
   readonly tenantId: string;
@@ -25,6 +35,91 @@ export abstract class IdentityDirectory {
   abstract createTenant(name: string): Promise<TenantView>;
   abstract createUser(command: CreateUserCommand): Promise<UserView>;
   abstract getUser(lookup: UserLookup): Promise<UserView>;
+  /** Checks a password; unknown users and wrong passwords answer the same (INVALID). */
+  abstract verifyPassword(
+    lookup: UserLookup,
+    password: string,
+    clientIp: string | undefined,
+  ): Promise<PasswordCheck>;
+  abstract setPassword(tenantId: string, userId: string, password: string): Promise<void>;
+  abstract lockUser(tenantId: string, userId: string, reason: string, actor: string): Promise<UserView>;
+  abstract unlockUser(tenantId: string, userId: string, reason: string, actor: string): Promise<UserView>;
+}
+
+export interface RiskQuery {
+  readonly tenantId: string;
+  readonly attemptId: string;
+  readonly userId?: string;
+  readonly clientIp?: string;
+  readonly userAgent?: string;
+  readonly deviceId?: string;
+  readonly deviceRemembered: boolean;
+  readonly passwordCheck: 'not_checked' | 'passed' | 'failed';
+  readonly action?: ActionDetails;
+}
+
+/**
+ * Port to the risk service. `score` never fails: when risk is slow or down it answers with the
+ * tenant's fail mode (challenge unless the tenant chose deny), marked as a fallback.
+ */
+export abstract class RiskAssessor {
+  abstract score(query: RiskQuery): Promise<RiskView>;
+  abstract getPolicy(tenantId: string): Promise<riskV1.GetRiskPolicyResponse>;
+  abstract setPolicy(request: riskV1.SetRiskPolicyRequest): Promise<riskV1.SetRiskPolicyResponse>;
+}
+
+export interface DeviceTokenRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly deviceHash: string;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly revokedAt?: Date;
+  readonly lastUsedAt?: Date;
+}
+
+export interface Completion {
+  readonly userId: string;
+  readonly amr: readonly string[];
+  readonly at: Date;
+  readonly risk?: RiskView;
+  readonly status: 'SUCCEEDED' | 'DENIED';
+  readonly denialReason?: DenialReason;
+}
+
+export interface GatewayTransaction {
+  readonly authentications: {
+    insert(a: AuthenticationRecord): Promise<void>;
+    find(tenantId: string, id: string): Promise<AuthenticationRecord | undefined>;
+    /**
+     * CHALLENGE_REQUIRED → SUCCEEDED or DENIED, atomically and only while unexpired: undefined
+     * when another request completed it first, or it expired (a replay gets nothing).
+     */
+    complete(tenantId: string, id: string, completion: Completion): Promise<AuthenticationRecord | undefined>;
+  };
+  readonly deviceTokens: {
+    insert(t: DeviceTokenRecord): Promise<void>;
+    find(tenantId: string, id: string): Promise<DeviceTokenRecord | undefined>;
+    list(tenantId: string, userId: string): Promise<DeviceTokenRecord[]>;
+    revoke(tenantId: string, userId: string, id: string, at: Date): Promise<DeviceTokenRecord | undefined>;
+    touch(id: string, at: Date): Promise<void>;
+  };
+  readonly authPolicies: {
+    find(tenantId: string): Promise<AuthPolicy | undefined>;
+    save(tenantId: string, policy: AuthPolicy, at: Date): Promise<void>;
+  };
+  readonly events: {
+    record<K extends EventType>(event: NewEvent<K>): Promise<void>;
+  };
+}
+
+export abstract class GatewayUnitOfWork {
+  abstract run<T>(work: (tx: GatewayTransaction) => Promise<T>): Promise<T>;
+}
+
+export abstract class Clock {
+  abstract now(): Date;
 }
 
 /** Port to the audit service. */

@@ -25,7 +25,14 @@ import {
   userLookupOf,
   verifyChallengeSchema,
 } from '../api/gateway.schemas';
-import { AdminAuthenticator, BOOTSTRAP_ADMIN_ACTOR } from '../auth/admin-authenticator';
+import { toApiKeyMessage } from '../auth/api-key.mapper';
+import { createApiKeySchema, listApiKeysSchema, revokeApiKeySchema } from '../auth/api-key.schemas';
+import { Authorizer } from '../auth/authorizer';
+import { actorOf, type Scope } from '../auth/principal';
+import { CreateApiKeyUseCase } from '../use-cases/create-api-key/create-api-key.use-case';
+import { ListApiKeysUseCase } from '../use-cases/list-api-keys/list-api-keys.use-case';
+import { RevokeApiKeyUseCase } from '../use-cases/revoke-api-key/revoke-api-key.use-case';
+import { authorizationOf, GatewayRpc } from './grpc-edge';
 import { ActivateFactorUseCase } from '../use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from '../use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';
@@ -41,17 +48,36 @@ import { StartChallengeUseCase } from '../use-cases/start-challenge/start-challe
 import { UpdateFactorUseCase } from '../use-cases/update-factor/update-factor.use-case';
 import { VerifyChallengeUseCase } from '../use-cases/verify-challenge/verify-challenge.use-case';
 
-const authorizationOf = (metadata: Metadata | undefined) => {
-  const value = metadata?.get('authorization')[0];
-  return typeof value === 'string' ? value : undefined;
-};
+type Rpcs =
+  | 'createTenant'
+  | 'createUser'
+  | 'getUser'
+  | 'listAuditEvents'
+  | 'beginFactorEnrollment'
+  | 'activateFactor'
+  | 'listFactors'
+  | 'updateFactor'
+  | 'removeFactor'
+  | 'resetFactors'
+  | 'startChallenge'
+  | 'verifyChallenge'
+  | 'getFactorPolicy'
+  | 'setFactorPolicy'
+  | 'createApiKey'
+  | 'listApiKeys'
+  | 'revokeApiKey';
 
-/** The public gRPC API: the same use-cases and checks as the HTTP routes. */
+/**
+ * The public gRPC API of tenants, users, factors and API keys: the same use-cases and checks as
+ * the HTTP routes (the sign-in flows are in FlowsGrpcController).
+ */
 @Controller()
-@gatewayV1.GatewayServiceControllerMethods()
-export class GatewayGrpcController implements gatewayV1.GatewayServiceController {
+export class GatewayGrpcController implements Pick<gatewayV1.GatewayServiceController, Rpcs> {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
+    private readonly createApiKeyUseCase: CreateApiKeyUseCase,
+    private readonly listApiKeysUseCase: ListApiKeysUseCase,
+    private readonly revokeApiKeyUseCase: RevokeApiKeyUseCase,
     private readonly createTenantUseCase: CreateTenantUseCase,
     private readonly createUserUseCase: CreateUserUseCase,
     private readonly getUserUseCase: GetUserUseCase,
@@ -68,122 +94,200 @@ export class GatewayGrpcController implements gatewayV1.GatewayServiceController
     private readonly setFactorPolicyUseCase: SetFactorPolicyUseCase,
   ) {}
 
+  /** Authenticates (before parsing), parses, then authorises in the request's tenant. */
+  private async admit<T extends object>(
+    metadata: Metadata | undefined,
+    parse: () => T,
+    need: Scope | 'operator',
+  ): Promise<{ input: T; actor: string }> {
+    const principal = await this.auth.authenticate(authorizationOf(metadata));
+    const input = parse();
+    this.auth.authorize(principal, 'tenantId' in input ? (input.tenantId as string) : undefined, need);
+    return { input, actor: actorOf(principal) };
+  }
+
+  @GatewayRpc()
   async createTenant(
     request: gatewayV1.CreateTenantRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.CreateTenantResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const tenant = await this.createTenantUseCase.execute(parseOrThrow(createTenantSchema, request));
-    return { tenant: toTenantMessage(tenant) };
+    const { input } = await this.admit(metadata, () => parseOrThrow(createTenantSchema, request), 'operator');
+    return { tenant: toTenantMessage(await this.createTenantUseCase.execute(input)) };
   }
 
+  @GatewayRpc()
   async createUser(
     request: gatewayV1.CreateUserRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.CreateUserResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const user = await this.createUserUseCase.execute(parseOrThrow(createUserSchema, request));
-    return { user: toUserMessage(user) };
+    const { input } = await this.admit(metadata, () => parseOrThrow(createUserSchema, request), 'runtime');
+    return { user: toUserMessage(await this.createUserUseCase.execute(input)) };
   }
 
+  @GatewayRpc()
   async getUser(request: gatewayV1.GetUserRequest, metadata?: Metadata): Promise<gatewayV1.GetUserResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const user = await this.getUserUseCase.execute(parseOrThrow(getUserSchema, userLookupOf(request)));
-    return { user: toUserMessage(user) };
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(getUserSchema, userLookupOf(request)),
+      'runtime',
+    );
+    return { user: toUserMessage(await this.getUserUseCase.execute(input)) };
   }
 
+  @GatewayRpc()
   async listAuditEvents(
     request: gatewayV1.ListAuditEventsRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.ListAuditEventsResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const page = await this.listAuditEventsUseCase.execute(parseOrThrow(listAuditEventsSchema, request));
-    return toAuditPageMessage(page);
+    const { input } = await this.admit(metadata, () => parseOrThrow(listAuditEventsSchema, request), 'admin');
+    return toAuditPageMessage(await this.listAuditEventsUseCase.execute(input));
   }
 
   // Factors and challenges: factors' responses are the gateway's messages field for field.
 
+  @GatewayRpc()
   async beginFactorEnrollment(
     request: gatewayV1.BeginFactorEnrollmentRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.BeginFactorEnrollmentResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const response = await this.beginFactorEnrollmentUseCase.execute(
-      parseOrThrow(beginFactorEnrollmentSchema, request),
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(beginFactorEnrollmentSchema, request),
+      'runtime',
     );
-    return toBeginFactorEnrollmentMessage(response);
+    return toBeginFactorEnrollmentMessage(await this.beginFactorEnrollmentUseCase.execute(input));
   }
 
+  @GatewayRpc()
   async activateFactor(
     request: gatewayV1.ActivateFactorRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.ActivateFactorResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.activateFactorUseCase.execute(parseOrThrow(activateFactorSchema, request));
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(activateFactorSchema, request),
+      'runtime',
+    );
+    return this.activateFactorUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async listFactors(
     request: gatewayV1.ListFactorsRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.ListFactorsResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.listFactorsUseCase.execute(parseOrThrow(listFactorsSchema, request));
+    const { input } = await this.admit(metadata, () => parseOrThrow(listFactorsSchema, request), 'runtime');
+    return this.listFactorsUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async updateFactor(
     request: gatewayV1.UpdateFactorRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.UpdateFactorResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.updateFactorUseCase.execute(parseOrThrow(updateFactorSchema, request));
+    const { input } = await this.admit(metadata, () => parseOrThrow(updateFactorSchema, request), 'runtime');
+    return this.updateFactorUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async removeFactor(
     request: gatewayV1.RemoveFactorRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.RemoveFactorResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.removeFactorUseCase.execute(parseOrThrow(removeFactorSchema, request));
+    const { input } = await this.admit(metadata, () => parseOrThrow(removeFactorSchema, request), 'runtime');
+    return this.removeFactorUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async resetFactors(
     request: gatewayV1.ResetFactorsRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.ResetFactorsResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    const input = parseOrThrow(resetFactorsSchema, request);
-    return this.resetFactorsUseCase.execute({ ...input, actor: BOOTSTRAP_ADMIN_ACTOR });
+    const { input, actor } = await this.admit(
+      metadata,
+      () => parseOrThrow(resetFactorsSchema, request),
+      'admin',
+    );
+    return this.resetFactorsUseCase.execute({ ...input, actor });
   }
 
+  @GatewayRpc()
   async startChallenge(
     request: gatewayV1.StartChallengeRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.StartChallengeResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.startChallengeUseCase.execute(parseOrThrow(startChallengeSchema, request));
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(startChallengeSchema, request),
+      'runtime',
+    );
+    return this.startChallengeUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async verifyChallenge(
     request: gatewayV1.VerifyChallengeRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.VerifyChallengeResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.verifyChallengeUseCase.execute(parseOrThrow(verifyChallengeSchema, request));
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(verifyChallengeSchema, request),
+      'runtime',
+    );
+    return this.verifyChallengeUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async getFactorPolicy(
     request: gatewayV1.GetFactorPolicyRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.GetFactorPolicyResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.getFactorPolicyUseCase.execute(parseOrThrow(getFactorPolicySchema, request));
+    const { input } = await this.admit(metadata, () => parseOrThrow(getFactorPolicySchema, request), 'admin');
+    return this.getFactorPolicyUseCase.execute(input);
   }
 
+  @GatewayRpc()
   async setFactorPolicy(
     request: gatewayV1.SetFactorPolicyRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.SetFactorPolicyResponse> {
-    this.auth.requireAdmin(authorizationOf(metadata));
-    return this.setFactorPolicyUseCase.execute(parseOrThrow(setFactorPolicySchema, request));
+    const { input } = await this.admit(metadata, () => parseOrThrow(setFactorPolicySchema, request), 'admin');
+    return this.setFactorPolicyUseCase.execute(input);
+  }
+
+  @GatewayRpc()
+  async createApiKey(
+    request: gatewayV1.CreateApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.CreateApiKeyResponse> {
+    const { input, actor } = await this.admit(
+      metadata,
+      () => parseOrThrow(createApiKeySchema, request),
+      'admin',
+    );
+    const created = await this.createApiKeyUseCase.execute({ ...input, actor });
+    return { key: toApiKeyMessage(created.key), secret: created.secret };
+  }
+
+  @GatewayRpc()
+  async listApiKeys(
+    request: gatewayV1.ListApiKeysRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.ListApiKeysResponse> {
+    const { input } = await this.admit(metadata, () => parseOrThrow(listApiKeysSchema, request), 'admin');
+    return { keys: (await this.listApiKeysUseCase.execute(input)).map(toApiKeyMessage) };
+  }
+
+  @GatewayRpc()
+  async revokeApiKey(
+    request: gatewayV1.RevokeApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.RevokeApiKeyResponse> {
+    const { input, actor } = await this.admit(
+      metadata,
+      () => parseOrThrow(revokeApiKeySchema, request),
+      'admin',
+    );
+    return { key: toApiKeyMessage(await this.revokeApiKeyUseCase.execute({ ...input, actor })) };
   }
 }

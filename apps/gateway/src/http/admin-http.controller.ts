@@ -3,14 +3,14 @@ import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
 import { toAuditPageMessage, toTenantMessage } from '../api/gateway.mapper';
 import { createTenantSchema, listAuditEventsSchema } from '../api/gateway.schemas';
-import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { Authorizer } from '../auth/authorizer';
 import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';
 import { ListAuditEventsUseCase } from '../use-cases/list-audit-events/list-audit-events.use-case';
 
 @Controller('v1')
 export class AdminHttpController {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
     private readonly createTenantUseCase: CreateTenantUseCase,
     private readonly listAuditEventsUseCase: ListAuditEventsUseCase,
   ) {}
@@ -18,8 +18,10 @@ export class AdminHttpController {
   @Post('tenants')
   @HttpCode(201)
   async createTenant(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
-    this.auth.requireAdmin(authorization);
-    const tenant = await this.createTenantUseCase.execute(parseOrThrow(createTenantSchema.strict(), body));
+    const principal = await this.auth.authenticate(authorization);
+    const input = parseOrThrow(createTenantSchema.strict(), body);
+    this.auth.authorize(principal, undefined, 'operator');
+    const tenant = await this.createTenantUseCase.execute(input);
     return gatewayV1.CreateTenantResponse.toJSON({ tenant: toTenantMessage(tenant) });
   }
 
@@ -28,10 +30,10 @@ export class AdminHttpController {
     @Headers('authorization') authorization: string | undefined,
     @Query() query: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
-    const page = await this.listAuditEventsUseCase.execute(
-      parseOrThrow(listAuditEventsSchema.strict(), query),
-    );
+    const principal = await this.auth.authenticate(authorization);
+    const input = parseOrThrow(listAuditEventsSchema.strict(), query);
+    this.auth.authorize(principal, input.tenantId, 'admin');
+    const page = await this.listAuditEventsUseCase.execute(input);
     return gatewayV1.ListAuditEventsResponse.toJSON(toAuditPageMessage(page));
   }
 }

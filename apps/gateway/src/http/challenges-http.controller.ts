@@ -2,7 +2,7 @@ import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common
 import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
 import { startChallengeSchema, verifyChallengeSchema } from '../api/gateway.schemas';
-import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { Authorizer } from '../auth/authorizer';
 import { StartChallengeUseCase } from '../use-cases/start-challenge/start-challenge.use-case';
 import { VerifyChallengeUseCase } from '../use-cases/verify-challenge/verify-challenge.use-case';
 import { bodyWithPath, endUserIpOf } from './body-with-path';
@@ -11,7 +11,7 @@ import { bodyWithPath, endUserIpOf } from './body-with-path';
 @Controller('v1/challenges')
 export class ChallengesHttpController {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
     private readonly startChallengeUseCase: StartChallengeUseCase,
     private readonly verifyChallengeUseCase: VerifyChallengeUseCase,
   ) {}
@@ -24,8 +24,9 @@ export class ChallengesHttpController {
     @Headers('x-end-user-ip') endUserIp: string | undefined,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(startChallengeSchema.strict(), bodyWithPath(body, endUserIpOf(endUserIp)));
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.StartChallengeResponse.toJSON(await this.startChallengeUseCase.execute(input));
   }
 
@@ -37,8 +38,9 @@ export class ChallengesHttpController {
     @Param('challengeId') challengeId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(verifyChallengeSchema.strict(), bodyWithPath(body, { challengeId }));
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.VerifyChallengeResponse.toJSON(await this.verifyChallengeUseCase.execute(input));
   }
 }

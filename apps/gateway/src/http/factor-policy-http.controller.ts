@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Put } from '@nestjs/common';
 import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
 import { getFactorPolicySchema, setFactorPolicySchema } from '../api/gateway.schemas';
-import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { Authorizer } from '../auth/authorizer';
 import { GetFactorPolicyUseCase } from '../use-cases/get-factor-policy/get-factor-policy.use-case';
 import { SetFactorPolicyUseCase } from '../use-cases/set-factor-policy/set-factor-policy.use-case';
 
@@ -10,7 +10,7 @@ import { SetFactorPolicyUseCase } from '../use-cases/set-factor-policy/set-facto
 @Controller('v1/tenants/:tenantId/factor-policy')
 export class FactorPolicyHttpController {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
     private readonly getFactorPolicyUseCase: GetFactorPolicyUseCase,
     private readonly setFactorPolicyUseCase: SetFactorPolicyUseCase,
   ) {}
@@ -20,8 +20,9 @@ export class FactorPolicyHttpController {
     @Headers('authorization') authorization: string | undefined,
     @Param('tenantId') tenantId: string,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(getFactorPolicySchema, { tenantId });
+    this.auth.authorize(principal, input.tenantId, 'admin');
     return gatewayV1.GetFactorPolicyResponse.toJSON(await this.getFactorPolicyUseCase.execute(input));
   }
 
@@ -31,8 +32,9 @@ export class FactorPolicyHttpController {
     @Param('tenantId') tenantId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(setFactorPolicySchema, { tenantId, policy: body });
+    this.auth.authorize(principal, input.tenantId, 'admin');
     return gatewayV1.SetFactorPolicyResponse.toJSON(await this.setFactorPolicyUseCase.execute(input));
   }
 }

@@ -10,7 +10,8 @@ import {
   resetFactorsSchema,
   updateFactorSchema,
 } from '../api/gateway.schemas';
-import { AdminAuthenticator, BOOTSTRAP_ADMIN_ACTOR } from '../auth/admin-authenticator';
+import { Authorizer } from '../auth/authorizer';
+import { actorOf } from '../auth/principal';
 import { ActivateFactorUseCase } from '../use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from '../use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { ListFactorsUseCase } from '../use-cases/list-factors/list-factors.use-case';
@@ -23,7 +24,7 @@ import { bodyWithPath, endUserIpOf } from './body-with-path';
 @Controller('v1/users/:userId')
 export class FactorsHttpController {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
     private readonly beginFactorEnrollmentUseCase: BeginFactorEnrollmentUseCase,
     private readonly activateFactorUseCase: ActivateFactorUseCase,
     private readonly listFactorsUseCase: ListFactorsUseCase,
@@ -43,9 +44,10 @@ export class FactorsHttpController {
     @Param('userId') userId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(resetFactorsSchema.strict(), bodyWithPath(body, { userId }));
-    const response = await this.resetFactorsUseCase.execute({ ...input, actor: BOOTSTRAP_ADMIN_ACTOR });
+    this.auth.authorize(principal, input.tenantId, 'admin');
+    const response = await this.resetFactorsUseCase.execute({ ...input, actor: actorOf(principal) });
     return gatewayV1.ResetFactorsResponse.toJSON(response);
   }
 
@@ -58,11 +60,12 @@ export class FactorsHttpController {
     @Param('userId') userId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(
       beginFactorEnrollmentSchema.strict(),
       bodyWithPath(body, { userId, ...endUserIpOf(endUserIp) }),
     );
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     const response = await this.beginFactorEnrollmentUseCase.execute(input);
     return gatewayV1.BeginFactorEnrollmentResponse.toJSON(toBeginFactorEnrollmentMessage(response));
   }
@@ -76,8 +79,9 @@ export class FactorsHttpController {
     @Param('enrollmentId') enrollmentId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(activateFactorSchema.strict(), bodyWithPath(body, { userId, enrollmentId }));
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.ActivateFactorResponse.toJSON(await this.activateFactorUseCase.execute(input));
   }
 
@@ -89,8 +93,9 @@ export class FactorsHttpController {
     @Query('tenantId') tenantId: unknown,
     @Query('includeRemoved') includeRemoved: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(listFactorsSchema, { tenantId, userId, includeRemoved });
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.ListFactorsResponse.toJSON(await this.listFactorsUseCase.execute(input));
   }
 
@@ -102,8 +107,9 @@ export class FactorsHttpController {
     @Param('factorId') factorId: string,
     @Body() body: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(updateFactorSchema.strict(), bodyWithPath(body, { userId, factorId }));
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.UpdateFactorResponse.toJSON(await this.updateFactorUseCase.execute(input));
   }
 
@@ -119,8 +125,9 @@ export class FactorsHttpController {
     @Param('factorId') factorId: string,
     @Query('tenantId') tenantId: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
+    const principal = await this.auth.authenticate(authorization);
     const input = parseOrThrow(removeFactorSchema, { tenantId, userId, factorId, mfaProof });
+    this.auth.authorize(principal, input.tenantId, 'runtime');
     return gatewayV1.RemoveFactorResponse.toJSON(await this.removeFactorUseCase.execute(input));
   }
 }

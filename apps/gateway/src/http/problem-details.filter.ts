@@ -61,6 +61,9 @@ function fromHttpException(exception: HttpException): DomainError {
 /** The gateway's one HTTP error mapping: everything leaves as application/problem+json, without stacks. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: DomainError): void {
   const problem = toProblem(error, { instance: request.url.split('?')[0], traceId: activeTraceId() });
+  const retryAfter = error.details.retryAfterSeconds;
+  // RFC 9110 §10.2.3: generic clients and proxies read the header, not the body's retryAfterSeconds.
+  if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfter))));
   void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
 }
 

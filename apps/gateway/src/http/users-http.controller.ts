@@ -3,14 +3,14 @@ import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
 import { toUserMessage } from '../api/gateway.mapper';
 import { createUserSchema, getUserSchema } from '../api/gateway.schemas';
-import { AdminAuthenticator } from '../auth/admin-authenticator';
+import { Authorizer } from '../auth/authorizer';
 import { CreateUserUseCase } from '../use-cases/create-user/create-user.use-case';
 import { GetUserUseCase } from '../use-cases/get-user/get-user.use-case';
 
 @Controller('v1/users')
 export class UsersHttpController {
   constructor(
-    private readonly auth: AdminAuthenticator,
+    private readonly auth: Authorizer,
     private readonly createUserUseCase: CreateUserUseCase,
     private readonly getUserUseCase: GetUserUseCase,
   ) {}
@@ -18,8 +18,10 @@ export class UsersHttpController {
   @Post()
   @HttpCode(201)
   async create(@Headers('authorization') authorization: string | undefined, @Body() body: unknown) {
-    this.auth.requireAdmin(authorization);
-    const user = await this.createUserUseCase.execute(parseOrThrow(createUserSchema.strict(), body));
+    const principal = await this.auth.authenticate(authorization);
+    const input = parseOrThrow(createUserSchema.strict(), body);
+    this.auth.authorize(principal, input.tenantId, 'runtime');
+    const user = await this.createUserUseCase.execute(input);
     return gatewayV1.CreateUserResponse.toJSON({ user: toUserMessage(user) });
   }
 
@@ -30,8 +32,10 @@ export class UsersHttpController {
     @Param('userId') userId: string,
     @Query('tenantId') tenantId: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
-    const user = await this.getUserUseCase.execute(parseOrThrow(getUserSchema, { tenantId, userId }));
+    const principal = await this.auth.authenticate(authorization);
+    const input = parseOrThrow(getUserSchema, { tenantId, userId });
+    this.auth.authorize(principal, input.tenantId, 'runtime');
+    const user = await this.getUserUseCase.execute(input);
     return gatewayV1.GetUserResponse.toJSON({ user: toUserMessage(user) });
   }
 
@@ -42,8 +46,10 @@ export class UsersHttpController {
     @Query('tenantId') tenantId: unknown,
     @Query('externalId') externalId: unknown,
   ) {
-    this.auth.requireAdmin(authorization);
-    const user = await this.getUserUseCase.execute(parseOrThrow(getUserSchema, { tenantId, externalId }));
+    const principal = await this.auth.authenticate(authorization);
+    const input = parseOrThrow(getUserSchema, { tenantId, externalId });
+    this.auth.authorize(principal, input.tenantId, 'runtime');
+    const user = await this.getUserUseCase.execute(input);
     return gatewayV1.GetUserResponse.toJSON({ user: toUserMessage(user) });
   }
 }

@@ -19,6 +19,7 @@ import {
   TotpSetup,
   WebAuthnSetup,
 } from "../../factors/v1/factors_service.pb";
+import { Reason, RiskPolicy, SignalSetting } from "../../risk/v1/risk_service.pb";
 
 /** Tenant is one product that integrates Portcullis. */
 export interface Tenant {
@@ -229,6 +230,373 @@ export interface SetFactorPolicyRequest {
 
 export interface SetFactorPolicyResponse {
   policy: FactorPolicy | undefined;
+}
+
+/** ClientContext is what the product knows about the end user's request. */
+export interface ClientContext {
+  /** The end user's IP address (not the product backend's). */
+  ip: string;
+  userAgent: string;
+  /** The product's own identifier of the device, if it has one. */
+  deviceId: string;
+  /** A remember-this-device token issued by an earlier authentication. */
+  deviceToken: string;
+}
+
+/** ActionDetails is what a step-up approves; the assertion carries a hash of it. */
+export interface ActionDetails {
+  /** e.g. payment, payee_added, email_changed. */
+  type: string;
+  /** Decimal string, e.g. "120.00". */
+  amount: string;
+  /** ISO 4217, e.g. EUR. */
+  currency: string;
+  payee: string;
+  /** The product's own reference for the action. */
+  reference: string;
+}
+
+/** RiskAssessment is risk's answer for the authentication, with its reasons. */
+export interface RiskAssessment {
+  score: number;
+  /** low, medium, high or critical. */
+  level: string;
+  /** allow, challenge or deny. */
+  decision: string;
+  reasons: Reason[];
+  /** True when risk did not answer in time and the tenant's fail mode decided. */
+  fallback: boolean;
+}
+
+/** AvailableFactor is one factor the user may answer the challenge with. */
+export interface AvailableFactor {
+  factorId: string;
+  type: string;
+  name: string;
+  destinationHint: string;
+  strength: number;
+  preferred: boolean;
+}
+
+/** Authentication is one sign-in or step-up attempt. */
+export interface Authentication {
+  id: string;
+  tenantId: string;
+  /** Empty until known (unknown users, passwordless before the passkey answers). */
+  userId: string;
+  /** sign_in, step_up or passwordless. */
+  kind: string;
+  /** CHALLENGE_REQUIRED, SUCCEEDED, DENIED or EXPIRED. */
+  status: string;
+  risk:
+    | RiskAssessment
+    | undefined;
+  /** For CHALLENGE_REQUIRED: the factors the user may answer with, strongest and preferred first. */
+  factors: AvailableFactor[];
+  action:
+    | ActionDetails
+    | undefined;
+  /**
+   * Why a DENIED authentication was refused: INVALID_CREDENTIALS, PASSWORD_THROTTLED,
+   * ACCOUNT_LOCKED, ACCOUNT_DISABLED, RISK_DENIED, NO_FACTOR_ENROLLED.
+   */
+  denialReason: string;
+  /** Methods verified so far (RFC 8176). */
+  amr: string[];
+  createTime: Timestamp | undefined;
+  expireTime: Timestamp | undefined;
+  completeTime: Timestamp | undefined;
+}
+
+/** Assertion is the signed proof of a successful authentication (an ES256 JWT; keys at the JWKS). */
+export interface Assertion {
+  token: string;
+  expireTime: Timestamp | undefined;
+  amr: string[];
+  /** aal1 or aal2. */
+  acr: string;
+}
+
+/** DeviceToken lets a later authentication from the same device count as a known device. */
+export interface DeviceToken {
+  token: string;
+  tokenId: string;
+  expireTime: Timestamp | undefined;
+}
+
+export interface StartAuthenticationRequest {
+  tenantId: string;
+  userId?: string | undefined;
+  externalId?: string | undefined;
+  email?:
+    | string
+    | undefined;
+  /** Optional: when given, Portcullis checks it (products that keep their own passwords omit it). */
+  password: string;
+  context: ClientContext | undefined;
+}
+
+export interface StartAuthenticationResponse {
+  authentication:
+    | Authentication
+    | undefined;
+  /** Present when the authentication succeeded without a challenge. */
+  assertion: Assertion | undefined;
+}
+
+export interface StartStepUpRequest {
+  tenantId: string;
+  userId: string;
+  action: ActionDetails | undefined;
+  context: ClientContext | undefined;
+}
+
+export interface StartStepUpResponse {
+  authentication: Authentication | undefined;
+  assertion: Assertion | undefined;
+}
+
+export interface StartPasswordlessRequest {
+  tenantId: string;
+  context: ClientContext | undefined;
+}
+
+export interface StartPasswordlessResponse {
+  authentication: Authentication | undefined;
+  challengeId: string;
+  /** PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get(). */
+  requestOptionsJson: string;
+}
+
+export interface GetAuthenticationRequest {
+  tenantId: string;
+  authenticationId: string;
+}
+
+export interface GetAuthenticationResponse {
+  authentication: Authentication | undefined;
+}
+
+export interface StartAuthenticationChallengeRequest {
+  tenantId: string;
+  authenticationId: string;
+  factorId: string;
+  /** Language of the message, e.g. en or pt-BR. */
+  locale: string;
+}
+
+export interface StartAuthenticationChallengeResponse {
+  challengeId: string;
+  factorId: string;
+  type: string;
+  expireTime: Timestamp | undefined;
+  destinationHint: string;
+  /** PublicKeyCredentialRequestOptionsJSON (WebAuthn only). */
+  requestOptionsJson: string;
+}
+
+export interface VerifyAuthenticationRequest {
+  tenantId: string;
+  authenticationId: string;
+  challengeId: string;
+  code?: string | undefined;
+  webauthnResponseJson?:
+    | string
+    | undefined;
+  /** Issue a remember-this-device token on success. */
+  rememberDevice: boolean;
+}
+
+export interface VerifyAuthenticationResponse {
+  authentication: Authentication | undefined;
+  assertion: Assertion | undefined;
+  deviceToken: DeviceToken | undefined;
+}
+
+export interface IntrospectAssertionRequest {
+  tenantId: string;
+  token: string;
+  /** For a step-up assertion: the action it must approve. */
+  action: ActionDetails | undefined;
+}
+
+export interface IntrospectAssertionResponse {
+  active: boolean;
+  userId: string;
+  amr: string[];
+  acr: string;
+  authTime: Timestamp | undefined;
+  riskLevel: string;
+  authenticationId: string;
+  expireTime:
+    | Timestamp
+    | undefined;
+  /**
+   * Why an inactive assertion is inactive: ASSERTION_INVALID, ASSERTION_EXPIRED,
+   * ASSERTION_ACTION_MISMATCH.
+   */
+  errorCode: string;
+}
+
+export interface GetJwksRequest {
+}
+
+export interface GetJwksResponse {
+  /** The JWK Set as JSON. */
+  jwksJson: string;
+}
+
+/** DeviceTokenInfo describes a remembered device (never the token). */
+export interface DeviceTokenInfo {
+  tokenId: string;
+  userId: string;
+  createTime: Timestamp | undefined;
+  expireTime: Timestamp | undefined;
+  revokeTime: Timestamp | undefined;
+  lastUseTime: Timestamp | undefined;
+}
+
+export interface ListDeviceTokensRequest {
+  tenantId: string;
+  userId: string;
+}
+
+export interface ListDeviceTokensResponse {
+  tokens: DeviceTokenInfo[];
+}
+
+export interface RevokeDeviceTokenRequest {
+  tenantId: string;
+  userId: string;
+  tokenId: string;
+}
+
+export interface RevokeDeviceTokenResponse {
+  token: DeviceTokenInfo | undefined;
+}
+
+export interface SetPasswordRequest {
+  tenantId: string;
+  userId: string;
+  password: string;
+}
+
+export interface SetPasswordResponse {
+}
+
+export interface LockUserRequest {
+  tenantId: string;
+  userId: string;
+  reason: string;
+}
+
+export interface LockUserResponse {
+  user: User | undefined;
+}
+
+export interface UnlockUserRequest {
+  tenantId: string;
+  userId: string;
+  reason: string;
+}
+
+export interface UnlockUserResponse {
+  user: User | undefined;
+}
+
+/** AuthPolicy is a tenant's sign-in policy at the gateway. */
+export interface AuthPolicy {
+  /** Lifetime of assertions, 30–900 s (default 300). */
+  assertionLifetimeSeconds: number;
+  /** How long an authentication may wait for its challenge, 60–1800 s (default 600). */
+  authenticationLifetimeSeconds: number;
+  /** Lifetime of remember-this-device tokens, 1–365 days (default 30). */
+  deviceTokenLifetimeDays: number;
+  /** When a challenge is required but the user has no factor: deny (default) or allow. */
+  withoutFactors: string;
+  /** True: no remember-this-device tokens are issued, and existing ones no longer lower risk. */
+  deviceTokensDisabled: boolean;
+}
+
+export interface GetAuthPolicyRequest {
+  tenantId: string;
+}
+
+export interface GetAuthPolicyResponse {
+  policy: AuthPolicy | undefined;
+}
+
+export interface SetAuthPolicyRequest {
+  tenantId: string;
+  policy: AuthPolicy | undefined;
+}
+
+export interface SetAuthPolicyResponse {
+  policy: AuthPolicy | undefined;
+}
+
+export interface GetRiskPolicyRequest {
+  tenantId: string;
+}
+
+export interface GetRiskPolicyResponse {
+  policy: RiskPolicy | undefined;
+  effectiveSignals: SignalSetting[];
+}
+
+export interface SetRiskPolicyRequest {
+  tenantId: string;
+  policy: RiskPolicy | undefined;
+}
+
+export interface SetRiskPolicyResponse {
+  policy: RiskPolicy | undefined;
+  effectiveSignals: SignalSetting[];
+}
+
+/** ApiKey is a tenant's credential for the gateway (the secret is shown once, at creation). */
+export interface ApiKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  /** admin (policies, keys, audit, resets) or runtime (users, factors, authentications). */
+  scope: string;
+  /** The first characters of the key, to recognise it. */
+  prefix: string;
+  createTime: Timestamp | undefined;
+  revokeTime: Timestamp | undefined;
+  lastUseTime: Timestamp | undefined;
+}
+
+export interface CreateApiKeyRequest {
+  tenantId: string;
+  name: string;
+  scope: string;
+}
+
+export interface CreateApiKeyResponse {
+  key:
+    | ApiKey
+    | undefined;
+  /** The whole key, to send as "Authorization: Bearer <secret>". Shown only now. */
+  secret: string;
+}
+
+export interface ListApiKeysRequest {
+  tenantId: string;
+}
+
+export interface ListApiKeysResponse {
+  keys: ApiKey[];
+}
+
+export interface RevokeApiKeyRequest {
+  tenantId: string;
+  keyId: string;
+}
+
+export interface RevokeApiKeyResponse {
+  key: ApiKey | undefined;
 }
 
 function createBaseTenant(): Tenant {
@@ -3465,6 +3833,4922 @@ export const SetFactorPolicyResponse: MessageFns<SetFactorPolicyResponse> = {
   },
 };
 
+function createBaseClientContext(): ClientContext {
+  return { ip: "", userAgent: "", deviceId: "", deviceToken: "" };
+}
+
+export const ClientContext: MessageFns<ClientContext> = {
+  encode(message: ClientContext, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ip !== "") {
+      writer.uint32(10).string(message.ip);
+    }
+    if (message.userAgent !== "") {
+      writer.uint32(18).string(message.userAgent);
+    }
+    if (message.deviceId !== "") {
+      writer.uint32(26).string(message.deviceId);
+    }
+    if (message.deviceToken !== "") {
+      writer.uint32(34).string(message.deviceToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ClientContext {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseClientContext();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ip = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userAgent = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deviceId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.deviceToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ClientContext {
+    return {
+      ip: isSet(object.ip) ? globalThis.String(object.ip) : "",
+      userAgent: isSet(object.userAgent)
+        ? globalThis.String(object.userAgent)
+        : isSet(object.user_agent)
+        ? globalThis.String(object.user_agent)
+        : "",
+      deviceId: isSet(object.deviceId)
+        ? globalThis.String(object.deviceId)
+        : isSet(object.device_id)
+        ? globalThis.String(object.device_id)
+        : "",
+      deviceToken: isSet(object.deviceToken)
+        ? globalThis.String(object.deviceToken)
+        : isSet(object.device_token)
+        ? globalThis.String(object.device_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ClientContext): unknown {
+    const obj: any = {};
+    if (message.ip !== "") {
+      obj.ip = message.ip;
+    }
+    if (message.userAgent !== "") {
+      obj.userAgent = message.userAgent;
+    }
+    if (message.deviceId !== "") {
+      obj.deviceId = message.deviceId;
+    }
+    if (message.deviceToken !== "") {
+      obj.deviceToken = message.deviceToken;
+    }
+    return obj;
+  },
+};
+
+function createBaseActionDetails(): ActionDetails {
+  return { type: "", amount: "", currency: "", payee: "", reference: "" };
+}
+
+export const ActionDetails: MessageFns<ActionDetails> = {
+  encode(message: ActionDetails, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== "") {
+      writer.uint32(10).string(message.type);
+    }
+    if (message.amount !== "") {
+      writer.uint32(18).string(message.amount);
+    }
+    if (message.currency !== "") {
+      writer.uint32(26).string(message.currency);
+    }
+    if (message.payee !== "") {
+      writer.uint32(34).string(message.payee);
+    }
+    if (message.reference !== "") {
+      writer.uint32(42).string(message.reference);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActionDetails {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActionDetails();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.payee = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActionDetails {
+    return {
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      payee: isSet(object.payee) ? globalThis.String(object.payee) : "",
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
+    };
+  },
+
+  toJSON(message: ActionDetails): unknown {
+    const obj: any = {};
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.amount !== "") {
+      obj.amount = message.amount;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.payee !== "") {
+      obj.payee = message.payee;
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
+    return obj;
+  },
+};
+
+function createBaseRiskAssessment(): RiskAssessment {
+  return { score: 0, level: "", decision: "", reasons: [], fallback: false };
+}
+
+export const RiskAssessment: MessageFns<RiskAssessment> = {
+  encode(message: RiskAssessment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).int32(message.score);
+    }
+    if (message.level !== "") {
+      writer.uint32(18).string(message.level);
+    }
+    if (message.decision !== "") {
+      writer.uint32(26).string(message.decision);
+    }
+    for (const v of message.reasons) {
+      Reason.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.fallback !== false) {
+      writer.uint32(40).bool(message.fallback);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RiskAssessment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRiskAssessment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.level = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.decision = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reasons.push(Reason.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.fallback = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RiskAssessment {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      level: isSet(object.level) ? globalThis.String(object.level) : "",
+      decision: isSet(object.decision) ? globalThis.String(object.decision) : "",
+      reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => Reason.fromJSON(e)) : [],
+      fallback: isSet(object.fallback) ? globalThis.Boolean(object.fallback) : false,
+    };
+  },
+
+  toJSON(message: RiskAssessment): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.level !== "") {
+      obj.level = message.level;
+    }
+    if (message.decision !== "") {
+      obj.decision = message.decision;
+    }
+    if (message.reasons?.length) {
+      obj.reasons = message.reasons.map((e) => Reason.toJSON(e));
+    }
+    if (message.fallback !== false) {
+      obj.fallback = message.fallback;
+    }
+    return obj;
+  },
+};
+
+function createBaseAvailableFactor(): AvailableFactor {
+  return { factorId: "", type: "", name: "", destinationHint: "", strength: 0, preferred: false };
+}
+
+export const AvailableFactor: MessageFns<AvailableFactor> = {
+  encode(message: AvailableFactor, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factorId !== "") {
+      writer.uint32(10).string(message.factorId);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.destinationHint !== "") {
+      writer.uint32(34).string(message.destinationHint);
+    }
+    if (message.strength !== 0) {
+      writer.uint32(40).int32(message.strength);
+    }
+    if (message.preferred !== false) {
+      writer.uint32(48).bool(message.preferred);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AvailableFactor {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAvailableFactor();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.destinationHint = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.strength = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.preferred = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AvailableFactor {
+    return {
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      destinationHint: isSet(object.destinationHint)
+        ? globalThis.String(object.destinationHint)
+        : isSet(object.destination_hint)
+        ? globalThis.String(object.destination_hint)
+        : "",
+      strength: isSet(object.strength) ? globalThis.Number(object.strength) : 0,
+      preferred: isSet(object.preferred) ? globalThis.Boolean(object.preferred) : false,
+    };
+  },
+
+  toJSON(message: AvailableFactor): unknown {
+    const obj: any = {};
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.destinationHint !== "") {
+      obj.destinationHint = message.destinationHint;
+    }
+    if (message.strength !== 0) {
+      obj.strength = Math.round(message.strength);
+    }
+    if (message.preferred !== false) {
+      obj.preferred = message.preferred;
+    }
+    return obj;
+  },
+};
+
+function createBaseAuthentication(): Authentication {
+  return {
+    id: "",
+    tenantId: "",
+    userId: "",
+    kind: "",
+    status: "",
+    risk: undefined,
+    factors: [],
+    action: undefined,
+    denialReason: "",
+    amr: [],
+    createTime: undefined,
+    expireTime: undefined,
+    completeTime: undefined,
+  };
+}
+
+export const Authentication: MessageFns<Authentication> = {
+  encode(message: Authentication, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(26).string(message.userId);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.status !== "") {
+      writer.uint32(42).string(message.status);
+    }
+    if (message.risk !== undefined) {
+      RiskAssessment.encode(message.risk, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.factors) {
+      AvailableFactor.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.action !== undefined) {
+      ActionDetails.encode(message.action, writer.uint32(66).fork()).join();
+    }
+    if (message.denialReason !== "") {
+      writer.uint32(74).string(message.denialReason);
+    }
+    for (const v of message.amr) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(message.createTime, writer.uint32(90).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(98).fork()).join();
+    }
+    if (message.completeTime !== undefined) {
+      Timestamp.encode(message.completeTime, writer.uint32(106).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Authentication {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthentication();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.risk = RiskAssessment.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.factors.push(AvailableFactor.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.action = ActionDetails.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.denialReason = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.createTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.completeTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Authentication {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      risk: isSet(object.risk) ? RiskAssessment.fromJSON(object.risk) : undefined,
+      factors: globalThis.Array.isArray(object?.factors)
+        ? object.factors.map((e: any) => AvailableFactor.fromJSON(e))
+        : [],
+      action: isSet(object.action) ? ActionDetails.fromJSON(object.action) : undefined,
+      denialReason: isSet(object.denialReason)
+        ? globalThis.String(object.denialReason)
+        : isSet(object.denial_reason)
+        ? globalThis.String(object.denial_reason)
+        : "",
+      amr: globalThis.Array.isArray(object?.amr)
+        ? object.amr.map((e: any) => globalThis.String(e))
+        : [],
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      completeTime: isSet(object.completeTime)
+        ? fromJsonTimestamp(object.completeTime)
+        : isSet(object.complete_time)
+        ? fromJsonTimestamp(object.complete_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: Authentication): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.risk !== undefined) {
+      obj.risk = RiskAssessment.toJSON(message.risk);
+    }
+    if (message.factors?.length) {
+      obj.factors = message.factors.map((e) => AvailableFactor.toJSON(e));
+    }
+    if (message.action !== undefined) {
+      obj.action = ActionDetails.toJSON(message.action);
+    }
+    if (message.denialReason !== "") {
+      obj.denialReason = message.denialReason;
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.completeTime !== undefined) {
+      obj.completeTime = fromTimestamp(message.completeTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseAssertion(): Assertion {
+  return { token: "", expireTime: undefined, amr: [], acr: "" };
+}
+
+export const Assertion: MessageFns<Assertion> = {
+  encode(message: Assertion, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.amr) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.acr !== "") {
+      writer.uint32(34).string(message.acr);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Assertion {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAssertion();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acr = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Assertion {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
+      acr: isSet(object.acr) ? globalThis.String(object.acr) : "",
+    };
+  },
+
+  toJSON(message: Assertion): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.acr !== "") {
+      obj.acr = message.acr;
+    }
+    return obj;
+  },
+};
+
+function createBaseDeviceToken(): DeviceToken {
+  return { token: "", tokenId: "", expireTime: undefined };
+}
+
+export const DeviceToken: MessageFns<DeviceToken> = {
+  encode(message: DeviceToken, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(18).string(message.tokenId);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceToken {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceToken();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceToken {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeviceToken): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseStartAuthenticationRequest(): StartAuthenticationRequest {
+  return { tenantId: "", password: "", context: undefined };
+}
+
+export const StartAuthenticationRequest: MessageFns<StartAuthenticationRequest> = {
+  encode(message: StartAuthenticationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== undefined) {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.externalId !== undefined) {
+      writer.uint32(26).string(message.externalId);
+    }
+    if (message.email !== undefined) {
+      writer.uint32(34).string(message.email);
+    }
+    if (message.password !== "") {
+      writer.uint32(42).string(message.password);
+    }
+    if (message.context !== undefined) {
+      ClientContext.encode(message.context, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartAuthenticationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartAuthenticationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.context = ClientContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartAuthenticationRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : undefined,
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : undefined,
+      email: isSet(object.email) ? globalThis.String(object.email) : undefined,
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+      context: isSet(object.context) ? ClientContext.fromJSON(object.context) : undefined,
+    };
+  },
+
+  toJSON(message: StartAuthenticationRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== undefined) {
+      obj.userId = message.userId;
+    }
+    if (message.externalId !== undefined) {
+      obj.externalId = message.externalId;
+    }
+    if (message.email !== undefined) {
+      obj.email = message.email;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    if (message.context !== undefined) {
+      obj.context = ClientContext.toJSON(message.context);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartAuthenticationResponse(): StartAuthenticationResponse {
+  return { authentication: undefined, assertion: undefined };
+}
+
+export const StartAuthenticationResponse: MessageFns<StartAuthenticationResponse> = {
+  encode(message: StartAuthenticationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authentication !== undefined) {
+      Authentication.encode(message.authentication, writer.uint32(10).fork()).join();
+    }
+    if (message.assertion !== undefined) {
+      Assertion.encode(message.assertion, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartAuthenticationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartAuthenticationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authentication = Authentication.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.assertion = Assertion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartAuthenticationResponse {
+    return {
+      authentication: isSet(object.authentication) ? Authentication.fromJSON(object.authentication) : undefined,
+      assertion: isSet(object.assertion) ? Assertion.fromJSON(object.assertion) : undefined,
+    };
+  },
+
+  toJSON(message: StartAuthenticationResponse): unknown {
+    const obj: any = {};
+    if (message.authentication !== undefined) {
+      obj.authentication = Authentication.toJSON(message.authentication);
+    }
+    if (message.assertion !== undefined) {
+      obj.assertion = Assertion.toJSON(message.assertion);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartStepUpRequest(): StartStepUpRequest {
+  return { tenantId: "", userId: "", action: undefined, context: undefined };
+}
+
+export const StartStepUpRequest: MessageFns<StartStepUpRequest> = {
+  encode(message: StartStepUpRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.action !== undefined) {
+      ActionDetails.encode(message.action, writer.uint32(26).fork()).join();
+    }
+    if (message.context !== undefined) {
+      ClientContext.encode(message.context, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartStepUpRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartStepUpRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = ActionDetails.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.context = ClientContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartStepUpRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      action: isSet(object.action) ? ActionDetails.fromJSON(object.action) : undefined,
+      context: isSet(object.context) ? ClientContext.fromJSON(object.context) : undefined,
+    };
+  },
+
+  toJSON(message: StartStepUpRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.action !== undefined) {
+      obj.action = ActionDetails.toJSON(message.action);
+    }
+    if (message.context !== undefined) {
+      obj.context = ClientContext.toJSON(message.context);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartStepUpResponse(): StartStepUpResponse {
+  return { authentication: undefined, assertion: undefined };
+}
+
+export const StartStepUpResponse: MessageFns<StartStepUpResponse> = {
+  encode(message: StartStepUpResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authentication !== undefined) {
+      Authentication.encode(message.authentication, writer.uint32(10).fork()).join();
+    }
+    if (message.assertion !== undefined) {
+      Assertion.encode(message.assertion, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartStepUpResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartStepUpResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authentication = Authentication.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.assertion = Assertion.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartStepUpResponse {
+    return {
+      authentication: isSet(object.authentication) ? Authentication.fromJSON(object.authentication) : undefined,
+      assertion: isSet(object.assertion) ? Assertion.fromJSON(object.assertion) : undefined,
+    };
+  },
+
+  toJSON(message: StartStepUpResponse): unknown {
+    const obj: any = {};
+    if (message.authentication !== undefined) {
+      obj.authentication = Authentication.toJSON(message.authentication);
+    }
+    if (message.assertion !== undefined) {
+      obj.assertion = Assertion.toJSON(message.assertion);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartPasswordlessRequest(): StartPasswordlessRequest {
+  return { tenantId: "", context: undefined };
+}
+
+export const StartPasswordlessRequest: MessageFns<StartPasswordlessRequest> = {
+  encode(message: StartPasswordlessRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.context !== undefined) {
+      ClientContext.encode(message.context, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartPasswordlessRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartPasswordlessRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.context = ClientContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartPasswordlessRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      context: isSet(object.context) ? ClientContext.fromJSON(object.context) : undefined,
+    };
+  },
+
+  toJSON(message: StartPasswordlessRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.context !== undefined) {
+      obj.context = ClientContext.toJSON(message.context);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartPasswordlessResponse(): StartPasswordlessResponse {
+  return { authentication: undefined, challengeId: "", requestOptionsJson: "" };
+}
+
+export const StartPasswordlessResponse: MessageFns<StartPasswordlessResponse> = {
+  encode(message: StartPasswordlessResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authentication !== undefined) {
+      Authentication.encode(message.authentication, writer.uint32(10).fork()).join();
+    }
+    if (message.challengeId !== "") {
+      writer.uint32(18).string(message.challengeId);
+    }
+    if (message.requestOptionsJson !== "") {
+      writer.uint32(26).string(message.requestOptionsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartPasswordlessResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartPasswordlessResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authentication = Authentication.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestOptionsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartPasswordlessResponse {
+    return {
+      authentication: isSet(object.authentication) ? Authentication.fromJSON(object.authentication) : undefined,
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      requestOptionsJson: isSet(object.requestOptionsJson)
+        ? globalThis.String(object.requestOptionsJson)
+        : isSet(object.request_options_json)
+        ? globalThis.String(object.request_options_json)
+        : "",
+    };
+  },
+
+  toJSON(message: StartPasswordlessResponse): unknown {
+    const obj: any = {};
+    if (message.authentication !== undefined) {
+      obj.authentication = Authentication.toJSON(message.authentication);
+    }
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.requestOptionsJson !== "") {
+      obj.requestOptionsJson = message.requestOptionsJson;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetAuthenticationRequest(): GetAuthenticationRequest {
+  return { tenantId: "", authenticationId: "" };
+}
+
+export const GetAuthenticationRequest: MessageFns<GetAuthenticationRequest> = {
+  encode(message: GetAuthenticationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(18).string(message.authenticationId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAuthenticationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAuthenticationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAuthenticationRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAuthenticationRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetAuthenticationResponse(): GetAuthenticationResponse {
+  return { authentication: undefined };
+}
+
+export const GetAuthenticationResponse: MessageFns<GetAuthenticationResponse> = {
+  encode(message: GetAuthenticationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authentication !== undefined) {
+      Authentication.encode(message.authentication, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAuthenticationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAuthenticationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authentication = Authentication.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAuthenticationResponse {
+    return {
+      authentication: isSet(object.authentication) ? Authentication.fromJSON(object.authentication) : undefined,
+    };
+  },
+
+  toJSON(message: GetAuthenticationResponse): unknown {
+    const obj: any = {};
+    if (message.authentication !== undefined) {
+      obj.authentication = Authentication.toJSON(message.authentication);
+    }
+    return obj;
+  },
+};
+
+function createBaseStartAuthenticationChallengeRequest(): StartAuthenticationChallengeRequest {
+  return { tenantId: "", authenticationId: "", factorId: "", locale: "" };
+}
+
+export const StartAuthenticationChallengeRequest: MessageFns<StartAuthenticationChallengeRequest> = {
+  encode(message: StartAuthenticationChallengeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(18).string(message.authenticationId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(26).string(message.factorId);
+    }
+    if (message.locale !== "") {
+      writer.uint32(34).string(message.locale);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartAuthenticationChallengeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartAuthenticationChallengeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.locale = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartAuthenticationChallengeRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      locale: isSet(object.locale) ? globalThis.String(object.locale) : "",
+    };
+  },
+
+  toJSON(message: StartAuthenticationChallengeRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.locale !== "") {
+      obj.locale = message.locale;
+    }
+    return obj;
+  },
+};
+
+function createBaseStartAuthenticationChallengeResponse(): StartAuthenticationChallengeResponse {
+  return {
+    challengeId: "",
+    factorId: "",
+    type: "",
+    expireTime: undefined,
+    destinationHint: "",
+    requestOptionsJson: "",
+  };
+}
+
+export const StartAuthenticationChallengeResponse: MessageFns<StartAuthenticationChallengeResponse> = {
+  encode(message: StartAuthenticationChallengeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.challengeId !== "") {
+      writer.uint32(10).string(message.challengeId);
+    }
+    if (message.factorId !== "") {
+      writer.uint32(18).string(message.factorId);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(34).fork()).join();
+    }
+    if (message.destinationHint !== "") {
+      writer.uint32(42).string(message.destinationHint);
+    }
+    if (message.requestOptionsJson !== "") {
+      writer.uint32(50).string(message.requestOptionsJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartAuthenticationChallengeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartAuthenticationChallengeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.factorId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.destinationHint = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestOptionsJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StartAuthenticationChallengeResponse {
+    return {
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      factorId: isSet(object.factorId)
+        ? globalThis.String(object.factorId)
+        : isSet(object.factor_id)
+        ? globalThis.String(object.factor_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      destinationHint: isSet(object.destinationHint)
+        ? globalThis.String(object.destinationHint)
+        : isSet(object.destination_hint)
+        ? globalThis.String(object.destination_hint)
+        : "",
+      requestOptionsJson: isSet(object.requestOptionsJson)
+        ? globalThis.String(object.requestOptionsJson)
+        : isSet(object.request_options_json)
+        ? globalThis.String(object.request_options_json)
+        : "",
+    };
+  },
+
+  toJSON(message: StartAuthenticationChallengeResponse): unknown {
+    const obj: any = {};
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.factorId !== "") {
+      obj.factorId = message.factorId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.destinationHint !== "") {
+      obj.destinationHint = message.destinationHint;
+    }
+    if (message.requestOptionsJson !== "") {
+      obj.requestOptionsJson = message.requestOptionsJson;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuthenticationRequest(): VerifyAuthenticationRequest {
+  return { tenantId: "", authenticationId: "", challengeId: "", rememberDevice: false };
+}
+
+export const VerifyAuthenticationRequest: MessageFns<VerifyAuthenticationRequest> = {
+  encode(message: VerifyAuthenticationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(18).string(message.authenticationId);
+    }
+    if (message.challengeId !== "") {
+      writer.uint32(26).string(message.challengeId);
+    }
+    if (message.code !== undefined) {
+      writer.uint32(34).string(message.code);
+    }
+    if (message.webauthnResponseJson !== undefined) {
+      writer.uint32(42).string(message.webauthnResponseJson);
+    }
+    if (message.rememberDevice !== false) {
+      writer.uint32(48).bool(message.rememberDevice);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuthenticationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuthenticationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.challengeId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.webauthnResponseJson = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.rememberDevice = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuthenticationRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+      challengeId: isSet(object.challengeId)
+        ? globalThis.String(object.challengeId)
+        : isSet(object.challenge_id)
+        ? globalThis.String(object.challenge_id)
+        : "",
+      code: isSet(object.code) ? globalThis.String(object.code) : undefined,
+      webauthnResponseJson: isSet(object.webauthnResponseJson)
+        ? globalThis.String(object.webauthnResponseJson)
+        : isSet(object.webauthn_response_json)
+        ? globalThis.String(object.webauthn_response_json)
+        : undefined,
+      rememberDevice: isSet(object.rememberDevice)
+        ? globalThis.Boolean(object.rememberDevice)
+        : isSet(object.remember_device)
+        ? globalThis.Boolean(object.remember_device)
+        : false,
+    };
+  },
+
+  toJSON(message: VerifyAuthenticationRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    if (message.challengeId !== "") {
+      obj.challengeId = message.challengeId;
+    }
+    if (message.code !== undefined) {
+      obj.code = message.code;
+    }
+    if (message.webauthnResponseJson !== undefined) {
+      obj.webauthnResponseJson = message.webauthnResponseJson;
+    }
+    if (message.rememberDevice !== false) {
+      obj.rememberDevice = message.rememberDevice;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuthenticationResponse(): VerifyAuthenticationResponse {
+  return { authentication: undefined, assertion: undefined, deviceToken: undefined };
+}
+
+export const VerifyAuthenticationResponse: MessageFns<VerifyAuthenticationResponse> = {
+  encode(message: VerifyAuthenticationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.authentication !== undefined) {
+      Authentication.encode(message.authentication, writer.uint32(10).fork()).join();
+    }
+    if (message.assertion !== undefined) {
+      Assertion.encode(message.assertion, writer.uint32(18).fork()).join();
+    }
+    if (message.deviceToken !== undefined) {
+      DeviceToken.encode(message.deviceToken, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuthenticationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuthenticationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.authentication = Authentication.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.assertion = Assertion.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.deviceToken = DeviceToken.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuthenticationResponse {
+    return {
+      authentication: isSet(object.authentication) ? Authentication.fromJSON(object.authentication) : undefined,
+      assertion: isSet(object.assertion) ? Assertion.fromJSON(object.assertion) : undefined,
+      deviceToken: isSet(object.deviceToken)
+        ? DeviceToken.fromJSON(object.deviceToken)
+        : isSet(object.device_token)
+        ? DeviceToken.fromJSON(object.device_token)
+        : undefined,
+    };
+  },
+
+  toJSON(message: VerifyAuthenticationResponse): unknown {
+    const obj: any = {};
+    if (message.authentication !== undefined) {
+      obj.authentication = Authentication.toJSON(message.authentication);
+    }
+    if (message.assertion !== undefined) {
+      obj.assertion = Assertion.toJSON(message.assertion);
+    }
+    if (message.deviceToken !== undefined) {
+      obj.deviceToken = DeviceToken.toJSON(message.deviceToken);
+    }
+    return obj;
+  },
+};
+
+function createBaseIntrospectAssertionRequest(): IntrospectAssertionRequest {
+  return { tenantId: "", token: "", action: undefined };
+}
+
+export const IntrospectAssertionRequest: MessageFns<IntrospectAssertionRequest> = {
+  encode(message: IntrospectAssertionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.token !== "") {
+      writer.uint32(18).string(message.token);
+    }
+    if (message.action !== undefined) {
+      ActionDetails.encode(message.action, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IntrospectAssertionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIntrospectAssertionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.action = ActionDetails.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IntrospectAssertionRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      action: isSet(object.action) ? ActionDetails.fromJSON(object.action) : undefined,
+    };
+  },
+
+  toJSON(message: IntrospectAssertionRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.action !== undefined) {
+      obj.action = ActionDetails.toJSON(message.action);
+    }
+    return obj;
+  },
+};
+
+function createBaseIntrospectAssertionResponse(): IntrospectAssertionResponse {
+  return {
+    active: false,
+    userId: "",
+    amr: [],
+    acr: "",
+    authTime: undefined,
+    riskLevel: "",
+    authenticationId: "",
+    expireTime: undefined,
+    errorCode: "",
+  };
+}
+
+export const IntrospectAssertionResponse: MessageFns<IntrospectAssertionResponse> = {
+  encode(message: IntrospectAssertionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.active !== false) {
+      writer.uint32(8).bool(message.active);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    for (const v of message.amr) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.acr !== "") {
+      writer.uint32(34).string(message.acr);
+    }
+    if (message.authTime !== undefined) {
+      Timestamp.encode(message.authTime, writer.uint32(42).fork()).join();
+    }
+    if (message.riskLevel !== "") {
+      writer.uint32(50).string(message.riskLevel);
+    }
+    if (message.authenticationId !== "") {
+      writer.uint32(58).string(message.authenticationId);
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(66).fork()).join();
+    }
+    if (message.errorCode !== "") {
+      writer.uint32(74).string(message.errorCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IntrospectAssertionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIntrospectAssertionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.acr = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.authTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.riskLevel = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.authenticationId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.errorCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IntrospectAssertionResponse {
+    return {
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
+      acr: isSet(object.acr) ? globalThis.String(object.acr) : "",
+      authTime: isSet(object.authTime)
+        ? fromJsonTimestamp(object.authTime)
+        : isSet(object.auth_time)
+        ? fromJsonTimestamp(object.auth_time)
+        : undefined,
+      riskLevel: isSet(object.riskLevel)
+        ? globalThis.String(object.riskLevel)
+        : isSet(object.risk_level)
+        ? globalThis.String(object.risk_level)
+        : "",
+      authenticationId: isSet(object.authenticationId)
+        ? globalThis.String(object.authenticationId)
+        : isSet(object.authentication_id)
+        ? globalThis.String(object.authentication_id)
+        : "",
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      errorCode: isSet(object.errorCode)
+        ? globalThis.String(object.errorCode)
+        : isSet(object.error_code)
+        ? globalThis.String(object.error_code)
+        : "",
+    };
+  },
+
+  toJSON(message: IntrospectAssertionResponse): unknown {
+    const obj: any = {};
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
+    if (message.acr !== "") {
+      obj.acr = message.acr;
+    }
+    if (message.authTime !== undefined) {
+      obj.authTime = fromTimestamp(message.authTime).toISOString();
+    }
+    if (message.riskLevel !== "") {
+      obj.riskLevel = message.riskLevel;
+    }
+    if (message.authenticationId !== "") {
+      obj.authenticationId = message.authenticationId;
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.errorCode !== "") {
+      obj.errorCode = message.errorCode;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetJwksRequest(): GetJwksRequest {
+  return {};
+}
+
+export const GetJwksRequest: MessageFns<GetJwksRequest> = {
+  encode(_: GetJwksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJwksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJwksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetJwksRequest {
+    return {};
+  },
+
+  toJSON(_: GetJwksRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+};
+
+function createBaseGetJwksResponse(): GetJwksResponse {
+  return { jwksJson: "" };
+}
+
+export const GetJwksResponse: MessageFns<GetJwksResponse> = {
+  encode(message: GetJwksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jwksJson !== "") {
+      writer.uint32(10).string(message.jwksJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetJwksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetJwksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jwksJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetJwksResponse {
+    return {
+      jwksJson: isSet(object.jwksJson)
+        ? globalThis.String(object.jwksJson)
+        : isSet(object.jwks_json)
+        ? globalThis.String(object.jwks_json)
+        : "",
+    };
+  },
+
+  toJSON(message: GetJwksResponse): unknown {
+    const obj: any = {};
+    if (message.jwksJson !== "") {
+      obj.jwksJson = message.jwksJson;
+    }
+    return obj;
+  },
+};
+
+function createBaseDeviceTokenInfo(): DeviceTokenInfo {
+  return {
+    tokenId: "",
+    userId: "",
+    createTime: undefined,
+    expireTime: undefined,
+    revokeTime: undefined,
+    lastUseTime: undefined,
+  };
+}
+
+export const DeviceTokenInfo: MessageFns<DeviceTokenInfo> = {
+  encode(message: DeviceTokenInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tokenId !== "") {
+      writer.uint32(10).string(message.tokenId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(message.createTime, writer.uint32(26).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(message.expireTime, writer.uint32(34).fork()).join();
+    }
+    if (message.revokeTime !== undefined) {
+      Timestamp.encode(message.revokeTime, writer.uint32(42).fork()).join();
+    }
+    if (message.lastUseTime !== undefined) {
+      Timestamp.encode(message.lastUseTime, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeviceTokenInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeviceTokenInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.expireTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.revokeTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.lastUseTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeviceTokenInfo {
+    return {
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+      revokeTime: isSet(object.revokeTime)
+        ? fromJsonTimestamp(object.revokeTime)
+        : isSet(object.revoke_time)
+        ? fromJsonTimestamp(object.revoke_time)
+        : undefined,
+      lastUseTime: isSet(object.lastUseTime)
+        ? fromJsonTimestamp(object.lastUseTime)
+        : isSet(object.last_use_time)
+        ? fromJsonTimestamp(object.last_use_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeviceTokenInfo): unknown {
+    const obj: any = {};
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = fromTimestamp(message.expireTime).toISOString();
+    }
+    if (message.revokeTime !== undefined) {
+      obj.revokeTime = fromTimestamp(message.revokeTime).toISOString();
+    }
+    if (message.lastUseTime !== undefined) {
+      obj.lastUseTime = fromTimestamp(message.lastUseTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseListDeviceTokensRequest(): ListDeviceTokensRequest {
+  return { tenantId: "", userId: "" };
+}
+
+export const ListDeviceTokensRequest: MessageFns<ListDeviceTokensRequest> = {
+  encode(message: ListDeviceTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDeviceTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDeviceTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDeviceTokensRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListDeviceTokensRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    return obj;
+  },
+};
+
+function createBaseListDeviceTokensResponse(): ListDeviceTokensResponse {
+  return { tokens: [] };
+}
+
+export const ListDeviceTokensResponse: MessageFns<ListDeviceTokensResponse> = {
+  encode(message: ListDeviceTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.tokens) {
+      DeviceTokenInfo.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListDeviceTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListDeviceTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tokens.push(DeviceTokenInfo.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListDeviceTokensResponse {
+    return {
+      tokens: globalThis.Array.isArray(object?.tokens)
+        ? object.tokens.map((e: any) => DeviceTokenInfo.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListDeviceTokensResponse): unknown {
+    const obj: any = {};
+    if (message.tokens?.length) {
+      obj.tokens = message.tokens.map((e) => DeviceTokenInfo.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseRevokeDeviceTokenRequest(): RevokeDeviceTokenRequest {
+  return { tenantId: "", userId: "", tokenId: "" };
+}
+
+export const RevokeDeviceTokenRequest: MessageFns<RevokeDeviceTokenRequest> = {
+  encode(message: RevokeDeviceTokenRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.tokenId !== "") {
+      writer.uint32(26).string(message.tokenId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeDeviceTokenRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeDeviceTokenRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tokenId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeDeviceTokenRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      tokenId: isSet(object.tokenId)
+        ? globalThis.String(object.tokenId)
+        : isSet(object.token_id)
+        ? globalThis.String(object.token_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RevokeDeviceTokenRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.tokenId !== "") {
+      obj.tokenId = message.tokenId;
+    }
+    return obj;
+  },
+};
+
+function createBaseRevokeDeviceTokenResponse(): RevokeDeviceTokenResponse {
+  return { token: undefined };
+}
+
+export const RevokeDeviceTokenResponse: MessageFns<RevokeDeviceTokenResponse> = {
+  encode(message: RevokeDeviceTokenResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== undefined) {
+      DeviceTokenInfo.encode(message.token, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeDeviceTokenResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeDeviceTokenResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = DeviceTokenInfo.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeDeviceTokenResponse {
+    return { token: isSet(object.token) ? DeviceTokenInfo.fromJSON(object.token) : undefined };
+  },
+
+  toJSON(message: RevokeDeviceTokenResponse): unknown {
+    const obj: any = {};
+    if (message.token !== undefined) {
+      obj.token = DeviceTokenInfo.toJSON(message.token);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetPasswordRequest(): SetPasswordRequest {
+  return { tenantId: "", userId: "", password: "" };
+}
+
+export const SetPasswordRequest: MessageFns<SetPasswordRequest> = {
+  encode(message: SetPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.password !== "") {
+      writer.uint32(26).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetPasswordRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+    };
+  },
+
+  toJSON(message: SetPasswordRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+};
+
+function createBaseSetPasswordResponse(): SetPasswordResponse {
+  return {};
+}
+
+export const SetPasswordResponse: MessageFns<SetPasswordResponse> = {
+  encode(_: SetPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SetPasswordResponse {
+    return {};
+  },
+
+  toJSON(_: SetPasswordResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+};
+
+function createBaseLockUserRequest(): LockUserRequest {
+  return { tenantId: "", userId: "", reason: "" };
+}
+
+export const LockUserRequest: MessageFns<LockUserRequest> = {
+  encode(message: LockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: LockUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+};
+
+function createBaseLockUserResponse(): LockUserResponse {
+  return { user: undefined };
+}
+
+export const LockUserResponse: MessageFns<LockUserResponse> = {
+  encode(message: LockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LockUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: LockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+};
+
+function createBaseUnlockUserRequest(): UnlockUserRequest {
+  return { tenantId: "", userId: "", reason: "" };
+}
+
+export const UnlockUserRequest: MessageFns<UnlockUserRequest> = {
+  encode(message: UnlockUserRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: UnlockUserRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+};
+
+function createBaseUnlockUserResponse(): UnlockUserResponse {
+  return { user: undefined };
+}
+
+export const UnlockUserResponse: MessageFns<UnlockUserResponse> = {
+  encode(message: UnlockUserResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== undefined) {
+      User.encode(message.user, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnlockUserResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnlockUserResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = User.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnlockUserResponse {
+    return { user: isSet(object.user) ? User.fromJSON(object.user) : undefined };
+  },
+
+  toJSON(message: UnlockUserResponse): unknown {
+    const obj: any = {};
+    if (message.user !== undefined) {
+      obj.user = User.toJSON(message.user);
+    }
+    return obj;
+  },
+};
+
+function createBaseAuthPolicy(): AuthPolicy {
+  return {
+    assertionLifetimeSeconds: 0,
+    authenticationLifetimeSeconds: 0,
+    deviceTokenLifetimeDays: 0,
+    withoutFactors: "",
+    deviceTokensDisabled: false,
+  };
+}
+
+export const AuthPolicy: MessageFns<AuthPolicy> = {
+  encode(message: AuthPolicy, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.assertionLifetimeSeconds !== 0) {
+      writer.uint32(8).int32(message.assertionLifetimeSeconds);
+    }
+    if (message.authenticationLifetimeSeconds !== 0) {
+      writer.uint32(16).int32(message.authenticationLifetimeSeconds);
+    }
+    if (message.deviceTokenLifetimeDays !== 0) {
+      writer.uint32(24).int32(message.deviceTokenLifetimeDays);
+    }
+    if (message.withoutFactors !== "") {
+      writer.uint32(34).string(message.withoutFactors);
+    }
+    if (message.deviceTokensDisabled !== false) {
+      writer.uint32(40).bool(message.deviceTokensDisabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthPolicy {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthPolicy();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.assertionLifetimeSeconds = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.authenticationLifetimeSeconds = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.deviceTokenLifetimeDays = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.withoutFactors = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.deviceTokensDisabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthPolicy {
+    return {
+      assertionLifetimeSeconds: isSet(object.assertionLifetimeSeconds)
+        ? globalThis.Number(object.assertionLifetimeSeconds)
+        : isSet(object.assertion_lifetime_seconds)
+        ? globalThis.Number(object.assertion_lifetime_seconds)
+        : 0,
+      authenticationLifetimeSeconds: isSet(object.authenticationLifetimeSeconds)
+        ? globalThis.Number(object.authenticationLifetimeSeconds)
+        : isSet(object.authentication_lifetime_seconds)
+        ? globalThis.Number(object.authentication_lifetime_seconds)
+        : 0,
+      deviceTokenLifetimeDays: isSet(object.deviceTokenLifetimeDays)
+        ? globalThis.Number(object.deviceTokenLifetimeDays)
+        : isSet(object.device_token_lifetime_days)
+        ? globalThis.Number(object.device_token_lifetime_days)
+        : 0,
+      withoutFactors: isSet(object.withoutFactors)
+        ? globalThis.String(object.withoutFactors)
+        : isSet(object.without_factors)
+        ? globalThis.String(object.without_factors)
+        : "",
+      deviceTokensDisabled: isSet(object.deviceTokensDisabled)
+        ? globalThis.Boolean(object.deviceTokensDisabled)
+        : isSet(object.device_tokens_disabled)
+        ? globalThis.Boolean(object.device_tokens_disabled)
+        : false,
+    };
+  },
+
+  toJSON(message: AuthPolicy): unknown {
+    const obj: any = {};
+    if (message.assertionLifetimeSeconds !== 0) {
+      obj.assertionLifetimeSeconds = Math.round(message.assertionLifetimeSeconds);
+    }
+    if (message.authenticationLifetimeSeconds !== 0) {
+      obj.authenticationLifetimeSeconds = Math.round(message.authenticationLifetimeSeconds);
+    }
+    if (message.deviceTokenLifetimeDays !== 0) {
+      obj.deviceTokenLifetimeDays = Math.round(message.deviceTokenLifetimeDays);
+    }
+    if (message.withoutFactors !== "") {
+      obj.withoutFactors = message.withoutFactors;
+    }
+    if (message.deviceTokensDisabled !== false) {
+      obj.deviceTokensDisabled = message.deviceTokensDisabled;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetAuthPolicyRequest(): GetAuthPolicyRequest {
+  return { tenantId: "" };
+}
+
+export const GetAuthPolicyRequest: MessageFns<GetAuthPolicyRequest> = {
+  encode(message: GetAuthPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAuthPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAuthPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAuthPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetAuthPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetAuthPolicyResponse(): GetAuthPolicyResponse {
+  return { policy: undefined };
+}
+
+export const GetAuthPolicyResponse: MessageFns<GetAuthPolicyResponse> = {
+  encode(message: GetAuthPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      AuthPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetAuthPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetAuthPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = AuthPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetAuthPolicyResponse {
+    return { policy: isSet(object.policy) ? AuthPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: GetAuthPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = AuthPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetAuthPolicyRequest(): SetAuthPolicyRequest {
+  return { tenantId: "", policy: undefined };
+}
+
+export const SetAuthPolicyRequest: MessageFns<SetAuthPolicyRequest> = {
+  encode(message: SetAuthPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.policy !== undefined) {
+      AuthPolicy.encode(message.policy, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetAuthPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetAuthPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.policy = AuthPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetAuthPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      policy: isSet(object.policy) ? AuthPolicy.fromJSON(object.policy) : undefined,
+    };
+  },
+
+  toJSON(message: SetAuthPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = AuthPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetAuthPolicyResponse(): SetAuthPolicyResponse {
+  return { policy: undefined };
+}
+
+export const SetAuthPolicyResponse: MessageFns<SetAuthPolicyResponse> = {
+  encode(message: SetAuthPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      AuthPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetAuthPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetAuthPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = AuthPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetAuthPolicyResponse {
+    return { policy: isSet(object.policy) ? AuthPolicy.fromJSON(object.policy) : undefined };
+  },
+
+  toJSON(message: SetAuthPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = AuthPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseGetRiskPolicyRequest(): GetRiskPolicyRequest {
+  return { tenantId: "" };
+}
+
+export const GetRiskPolicyRequest: MessageFns<GetRiskPolicyRequest> = {
+  encode(message: GetRiskPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRiskPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRiskPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRiskPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetRiskPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetRiskPolicyResponse(): GetRiskPolicyResponse {
+  return { policy: undefined, effectiveSignals: [] };
+}
+
+export const GetRiskPolicyResponse: MessageFns<GetRiskPolicyResponse> = {
+  encode(message: GetRiskPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      RiskPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.effectiveSignals) {
+      SignalSetting.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRiskPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRiskPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = RiskPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.effectiveSignals.push(SignalSetting.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRiskPolicyResponse {
+    return {
+      policy: isSet(object.policy) ? RiskPolicy.fromJSON(object.policy) : undefined,
+      effectiveSignals: globalThis.Array.isArray(object?.effectiveSignals)
+        ? object.effectiveSignals.map((e: any) => SignalSetting.fromJSON(e))
+        : globalThis.Array.isArray(object?.effective_signals)
+        ? object.effective_signals.map((e: any) => SignalSetting.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetRiskPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = RiskPolicy.toJSON(message.policy);
+    }
+    if (message.effectiveSignals?.length) {
+      obj.effectiveSignals = message.effectiveSignals.map((e) => SignalSetting.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseSetRiskPolicyRequest(): SetRiskPolicyRequest {
+  return { tenantId: "", policy: undefined };
+}
+
+export const SetRiskPolicyRequest: MessageFns<SetRiskPolicyRequest> = {
+  encode(message: SetRiskPolicyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.policy !== undefined) {
+      RiskPolicy.encode(message.policy, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRiskPolicyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRiskPolicyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.policy = RiskPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRiskPolicyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      policy: isSet(object.policy) ? RiskPolicy.fromJSON(object.policy) : undefined,
+    };
+  },
+
+  toJSON(message: SetRiskPolicyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.policy !== undefined) {
+      obj.policy = RiskPolicy.toJSON(message.policy);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetRiskPolicyResponse(): SetRiskPolicyResponse {
+  return { policy: undefined, effectiveSignals: [] };
+}
+
+export const SetRiskPolicyResponse: MessageFns<SetRiskPolicyResponse> = {
+  encode(message: SetRiskPolicyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.policy !== undefined) {
+      RiskPolicy.encode(message.policy, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.effectiveSignals) {
+      SignalSetting.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetRiskPolicyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetRiskPolicyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.policy = RiskPolicy.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.effectiveSignals.push(SignalSetting.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetRiskPolicyResponse {
+    return {
+      policy: isSet(object.policy) ? RiskPolicy.fromJSON(object.policy) : undefined,
+      effectiveSignals: globalThis.Array.isArray(object?.effectiveSignals)
+        ? object.effectiveSignals.map((e: any) => SignalSetting.fromJSON(e))
+        : globalThis.Array.isArray(object?.effective_signals)
+        ? object.effective_signals.map((e: any) => SignalSetting.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SetRiskPolicyResponse): unknown {
+    const obj: any = {};
+    if (message.policy !== undefined) {
+      obj.policy = RiskPolicy.toJSON(message.policy);
+    }
+    if (message.effectiveSignals?.length) {
+      obj.effectiveSignals = message.effectiveSignals.map((e) => SignalSetting.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseApiKey(): ApiKey {
+  return {
+    id: "",
+    tenantId: "",
+    name: "",
+    scope: "",
+    prefix: "",
+    createTime: undefined,
+    revokeTime: undefined,
+    lastUseTime: undefined,
+  };
+}
+
+export const ApiKey: MessageFns<ApiKey> = {
+  encode(message: ApiKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    if (message.scope !== "") {
+      writer.uint32(34).string(message.scope);
+    }
+    if (message.prefix !== "") {
+      writer.uint32(42).string(message.prefix);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(message.createTime, writer.uint32(50).fork()).join();
+    }
+    if (message.revokeTime !== undefined) {
+      Timestamp.encode(message.revokeTime, writer.uint32(58).fork()).join();
+    }
+    if (message.lastUseTime !== undefined) {
+      Timestamp.encode(message.lastUseTime, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ApiKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseApiKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.scope = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.prefix = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.createTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.revokeTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.lastUseTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ApiKey {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      scope: isSet(object.scope) ? globalThis.String(object.scope) : "",
+      prefix: isSet(object.prefix) ? globalThis.String(object.prefix) : "",
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      revokeTime: isSet(object.revokeTime)
+        ? fromJsonTimestamp(object.revokeTime)
+        : isSet(object.revoke_time)
+        ? fromJsonTimestamp(object.revoke_time)
+        : undefined,
+      lastUseTime: isSet(object.lastUseTime)
+        ? fromJsonTimestamp(object.lastUseTime)
+        : isSet(object.last_use_time)
+        ? fromJsonTimestamp(object.last_use_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ApiKey): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.scope !== "") {
+      obj.scope = message.scope;
+    }
+    if (message.prefix !== "") {
+      obj.prefix = message.prefix;
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = fromTimestamp(message.createTime).toISOString();
+    }
+    if (message.revokeTime !== undefined) {
+      obj.revokeTime = fromTimestamp(message.revokeTime).toISOString();
+    }
+    if (message.lastUseTime !== undefined) {
+      obj.lastUseTime = fromTimestamp(message.lastUseTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseCreateApiKeyRequest(): CreateApiKeyRequest {
+  return { tenantId: "", name: "", scope: "" };
+}
+
+export const CreateApiKeyRequest: MessageFns<CreateApiKeyRequest> = {
+  encode(message: CreateApiKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.scope !== "") {
+      writer.uint32(26).string(message.scope);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateApiKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateApiKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.scope = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateApiKeyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      scope: isSet(object.scope) ? globalThis.String(object.scope) : "",
+    };
+  },
+
+  toJSON(message: CreateApiKeyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.scope !== "") {
+      obj.scope = message.scope;
+    }
+    return obj;
+  },
+};
+
+function createBaseCreateApiKeyResponse(): CreateApiKeyResponse {
+  return { key: undefined, secret: "" };
+}
+
+export const CreateApiKeyResponse: MessageFns<CreateApiKeyResponse> = {
+  encode(message: CreateApiKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      ApiKey.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    if (message.secret !== "") {
+      writer.uint32(18).string(message.secret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateApiKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateApiKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = ApiKey.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.secret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateApiKeyResponse {
+    return {
+      key: isSet(object.key) ? ApiKey.fromJSON(object.key) : undefined,
+      secret: isSet(object.secret) ? globalThis.String(object.secret) : "",
+    };
+  },
+
+  toJSON(message: CreateApiKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = ApiKey.toJSON(message.key);
+    }
+    if (message.secret !== "") {
+      obj.secret = message.secret;
+    }
+    return obj;
+  },
+};
+
+function createBaseListApiKeysRequest(): ListApiKeysRequest {
+  return { tenantId: "" };
+}
+
+export const ListApiKeysRequest: MessageFns<ListApiKeysRequest> = {
+  encode(message: ListApiKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApiKeysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApiKeysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApiKeysRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListApiKeysRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseListApiKeysResponse(): ListApiKeysResponse {
+  return { keys: [] };
+}
+
+export const ListApiKeysResponse: MessageFns<ListApiKeysResponse> = {
+  encode(message: ListApiKeysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      ApiKey.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListApiKeysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListApiKeysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keys.push(ApiKey.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListApiKeysResponse {
+    return { keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => ApiKey.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListApiKeysResponse): unknown {
+    const obj: any = {};
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => ApiKey.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseRevokeApiKeyRequest(): RevokeApiKeyRequest {
+  return { tenantId: "", keyId: "" };
+}
+
+export const RevokeApiKeyRequest: MessageFns<RevokeApiKeyRequest> = {
+  encode(message: RevokeApiKeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(18).string(message.keyId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeApiKeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeApiKeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeApiKeyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
+    };
+  },
+
+  toJSON(message: RevokeApiKeyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
+    return obj;
+  },
+};
+
+function createBaseRevokeApiKeyResponse(): RevokeApiKeyResponse {
+  return { key: undefined };
+}
+
+export const RevokeApiKeyResponse: MessageFns<RevokeApiKeyResponse> = {
+  encode(message: RevokeApiKeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== undefined) {
+      ApiKey.encode(message.key, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RevokeApiKeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRevokeApiKeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = ApiKey.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RevokeApiKeyResponse {
+    return { key: isSet(object.key) ? ApiKey.fromJSON(object.key) : undefined };
+  },
+
+  toJSON(message: RevokeApiKeyResponse): unknown {
+    const obj: any = {};
+    if (message.key !== undefined) {
+      obj.key = ApiKey.toJSON(message.key);
+    }
+    return obj;
+  },
+};
+
 /** GatewayService is the public API of Portcullis for product backends. */
 
 export interface GatewayServiceClient {
@@ -3526,6 +8810,108 @@ export interface GatewayServiceClient {
   /** Replaces a tenant's factor policy. Admin scope. */
 
   setFactorPolicy(request: SetFactorPolicyRequest, metadata?: Metadata): Observable<SetFactorPolicyResponse>;
+
+  /**
+   * Starts a sign-in: checks the password when one is given, scores the risk, applies the
+   * tenant's policy, and answers allow (with an assertion), challenge (with the user's factors)
+   * or deny, with the reasons. Unknown users and wrong passwords get the same answer.
+   */
+
+  startAuthentication(
+    request: StartAuthenticationRequest,
+    metadata?: Metadata,
+  ): Observable<StartAuthenticationResponse>;
+
+  /**
+   * Starts a step-up for a sensitive action (e.g. a payment): the challenge and the assertion
+   * are bound to the action's details.
+   */
+
+  startStepUp(request: StartStepUpRequest, metadata?: Metadata): Observable<StartStepUpResponse>;
+
+  /** Starts a passwordless sign-in with a discoverable passkey (no user name). */
+
+  startPasswordless(request: StartPasswordlessRequest, metadata?: Metadata): Observable<StartPasswordlessResponse>;
+
+  /** Returns an authentication's state (never its assertion again). */
+
+  getAuthentication(request: GetAuthenticationRequest, metadata?: Metadata): Observable<GetAuthenticationResponse>;
+
+  /** Sends a code or prepares a passkey challenge for one of the authentication's factors. */
+
+  startAuthenticationChallenge(
+    request: StartAuthenticationChallengeRequest,
+    metadata?: Metadata,
+  ): Observable<StartAuthenticationChallengeResponse>;
+
+  /**
+   * Verifies the answer; the authentication succeeds at most once and then returns the
+   * assertion (and a device token when asked to remember the device).
+   */
+
+  verifyAuthentication(
+    request: VerifyAuthenticationRequest,
+    metadata?: Metadata,
+  ): Observable<VerifyAuthenticationResponse>;
+
+  /** Checks an assertion for backends that prefer to ask rather than verify the JWT themselves. */
+
+  introspectAssertion(
+    request: IntrospectAssertionRequest,
+    metadata?: Metadata,
+  ): Observable<IntrospectAssertionResponse>;
+
+  /** The public keys that sign assertions (also at /.well-known/jwks.json). */
+
+  getJwks(request: GetJwksRequest, metadata?: Metadata): Observable<GetJwksResponse>;
+
+  /** Lists a user's remembered devices. */
+
+  listDeviceTokens(request: ListDeviceTokensRequest, metadata?: Metadata): Observable<ListDeviceTokensResponse>;
+
+  /** Revokes a remembered device: its token no longer lowers risk. */
+
+  revokeDeviceToken(request: RevokeDeviceTokenRequest, metadata?: Metadata): Observable<RevokeDeviceTokenResponse>;
+
+  /** Sets or replaces a user's password (argon2id in identity). */
+
+  setPassword(request: SetPasswordRequest, metadata?: Metadata): Observable<SetPasswordResponse>;
+
+  /** Locks a user: every path refuses them, including authentications already started. Admin scope. */
+
+  lockUser(request: LockUserRequest, metadata?: Metadata): Observable<LockUserResponse>;
+
+  /** Unlocks a locked user. Admin scope. */
+
+  unlockUser(request: UnlockUserRequest, metadata?: Metadata): Observable<UnlockUserResponse>;
+
+  /** Returns a tenant's sign-in policy (assertion and device lifetimes, users without factors). */
+
+  getAuthPolicy(request: GetAuthPolicyRequest, metadata?: Metadata): Observable<GetAuthPolicyResponse>;
+
+  /** Replaces a tenant's sign-in policy. Admin scope. */
+
+  setAuthPolicy(request: SetAuthPolicyRequest, metadata?: Metadata): Observable<SetAuthPolicyResponse>;
+
+  /** Returns a tenant's risk policy (MFA mode, thresholds, step-up rules, signal weights). */
+
+  getRiskPolicy(request: GetRiskPolicyRequest, metadata?: Metadata): Observable<GetRiskPolicyResponse>;
+
+  /** Replaces a tenant's risk policy. Admin scope. */
+
+  setRiskPolicy(request: SetRiskPolicyRequest, metadata?: Metadata): Observable<SetRiskPolicyResponse>;
+
+  /** Creates an API key for a tenant; its secret is returned once. Admin scope. */
+
+  createApiKey(request: CreateApiKeyRequest, metadata?: Metadata): Observable<CreateApiKeyResponse>;
+
+  /** Lists a tenant's API keys (never a secret). Admin scope. */
+
+  listApiKeys(request: ListApiKeysRequest, metadata?: Metadata): Observable<ListApiKeysResponse>;
+
+  /** Revokes an API key. Admin scope. */
+
+  revokeApiKey(request: RevokeApiKeyRequest, metadata?: Metadata): Observable<RevokeApiKeyResponse>;
 }
 
 /** GatewayService is the public API of Portcullis for product backends. */
@@ -3628,6 +9014,159 @@ export interface GatewayServiceController {
     request: SetFactorPolicyRequest,
     metadata?: Metadata,
   ): Promise<SetFactorPolicyResponse> | Observable<SetFactorPolicyResponse> | SetFactorPolicyResponse;
+
+  /**
+   * Starts a sign-in: checks the password when one is given, scores the risk, applies the
+   * tenant's policy, and answers allow (with an assertion), challenge (with the user's factors)
+   * or deny, with the reasons. Unknown users and wrong passwords get the same answer.
+   */
+
+  startAuthentication(
+    request: StartAuthenticationRequest,
+    metadata?: Metadata,
+  ): Promise<StartAuthenticationResponse> | Observable<StartAuthenticationResponse> | StartAuthenticationResponse;
+
+  /**
+   * Starts a step-up for a sensitive action (e.g. a payment): the challenge and the assertion
+   * are bound to the action's details.
+   */
+
+  startStepUp(
+    request: StartStepUpRequest,
+    metadata?: Metadata,
+  ): Promise<StartStepUpResponse> | Observable<StartStepUpResponse> | StartStepUpResponse;
+
+  /** Starts a passwordless sign-in with a discoverable passkey (no user name). */
+
+  startPasswordless(
+    request: StartPasswordlessRequest,
+    metadata?: Metadata,
+  ): Promise<StartPasswordlessResponse> | Observable<StartPasswordlessResponse> | StartPasswordlessResponse;
+
+  /** Returns an authentication's state (never its assertion again). */
+
+  getAuthentication(
+    request: GetAuthenticationRequest,
+    metadata?: Metadata,
+  ): Promise<GetAuthenticationResponse> | Observable<GetAuthenticationResponse> | GetAuthenticationResponse;
+
+  /** Sends a code or prepares a passkey challenge for one of the authentication's factors. */
+
+  startAuthenticationChallenge(
+    request: StartAuthenticationChallengeRequest,
+    metadata?: Metadata,
+  ):
+    | Promise<StartAuthenticationChallengeResponse>
+    | Observable<StartAuthenticationChallengeResponse>
+    | StartAuthenticationChallengeResponse;
+
+  /**
+   * Verifies the answer; the authentication succeeds at most once and then returns the
+   * assertion (and a device token when asked to remember the device).
+   */
+
+  verifyAuthentication(
+    request: VerifyAuthenticationRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyAuthenticationResponse> | Observable<VerifyAuthenticationResponse> | VerifyAuthenticationResponse;
+
+  /** Checks an assertion for backends that prefer to ask rather than verify the JWT themselves. */
+
+  introspectAssertion(
+    request: IntrospectAssertionRequest,
+    metadata?: Metadata,
+  ): Promise<IntrospectAssertionResponse> | Observable<IntrospectAssertionResponse> | IntrospectAssertionResponse;
+
+  /** The public keys that sign assertions (also at /.well-known/jwks.json). */
+
+  getJwks(
+    request: GetJwksRequest,
+    metadata?: Metadata,
+  ): Promise<GetJwksResponse> | Observable<GetJwksResponse> | GetJwksResponse;
+
+  /** Lists a user's remembered devices. */
+
+  listDeviceTokens(
+    request: ListDeviceTokensRequest,
+    metadata?: Metadata,
+  ): Promise<ListDeviceTokensResponse> | Observable<ListDeviceTokensResponse> | ListDeviceTokensResponse;
+
+  /** Revokes a remembered device: its token no longer lowers risk. */
+
+  revokeDeviceToken(
+    request: RevokeDeviceTokenRequest,
+    metadata?: Metadata,
+  ): Promise<RevokeDeviceTokenResponse> | Observable<RevokeDeviceTokenResponse> | RevokeDeviceTokenResponse;
+
+  /** Sets or replaces a user's password (argon2id in identity). */
+
+  setPassword(
+    request: SetPasswordRequest,
+    metadata?: Metadata,
+  ): Promise<SetPasswordResponse> | Observable<SetPasswordResponse> | SetPasswordResponse;
+
+  /** Locks a user: every path refuses them, including authentications already started. Admin scope. */
+
+  lockUser(
+    request: LockUserRequest,
+    metadata?: Metadata,
+  ): Promise<LockUserResponse> | Observable<LockUserResponse> | LockUserResponse;
+
+  /** Unlocks a locked user. Admin scope. */
+
+  unlockUser(
+    request: UnlockUserRequest,
+    metadata?: Metadata,
+  ): Promise<UnlockUserResponse> | Observable<UnlockUserResponse> | UnlockUserResponse;
+
+  /** Returns a tenant's sign-in policy (assertion and device lifetimes, users without factors). */
+
+  getAuthPolicy(
+    request: GetAuthPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<GetAuthPolicyResponse> | Observable<GetAuthPolicyResponse> | GetAuthPolicyResponse;
+
+  /** Replaces a tenant's sign-in policy. Admin scope. */
+
+  setAuthPolicy(
+    request: SetAuthPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<SetAuthPolicyResponse> | Observable<SetAuthPolicyResponse> | SetAuthPolicyResponse;
+
+  /** Returns a tenant's risk policy (MFA mode, thresholds, step-up rules, signal weights). */
+
+  getRiskPolicy(
+    request: GetRiskPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<GetRiskPolicyResponse> | Observable<GetRiskPolicyResponse> | GetRiskPolicyResponse;
+
+  /** Replaces a tenant's risk policy. Admin scope. */
+
+  setRiskPolicy(
+    request: SetRiskPolicyRequest,
+    metadata?: Metadata,
+  ): Promise<SetRiskPolicyResponse> | Observable<SetRiskPolicyResponse> | SetRiskPolicyResponse;
+
+  /** Creates an API key for a tenant; its secret is returned once. Admin scope. */
+
+  createApiKey(
+    request: CreateApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<CreateApiKeyResponse> | Observable<CreateApiKeyResponse> | CreateApiKeyResponse;
+
+  /** Lists a tenant's API keys (never a secret). Admin scope. */
+
+  listApiKeys(
+    request: ListApiKeysRequest,
+    metadata?: Metadata,
+  ): Promise<ListApiKeysResponse> | Observable<ListApiKeysResponse> | ListApiKeysResponse;
+
+  /** Revokes an API key. Admin scope. */
+
+  revokeApiKey(
+    request: RevokeApiKeyRequest,
+    metadata?: Metadata,
+  ): Promise<RevokeApiKeyResponse> | Observable<RevokeApiKeyResponse> | RevokeApiKeyResponse;
 }
 
 export function GatewayServiceControllerMethods() {
@@ -3647,6 +9186,26 @@ export function GatewayServiceControllerMethods() {
       "verifyChallenge",
       "getFactorPolicy",
       "setFactorPolicy",
+      "startAuthentication",
+      "startStepUp",
+      "startPasswordless",
+      "getAuthentication",
+      "startAuthenticationChallenge",
+      "verifyAuthentication",
+      "introspectAssertion",
+      "getJwks",
+      "listDeviceTokens",
+      "revokeDeviceToken",
+      "setPassword",
+      "lockUser",
+      "unlockUser",
+      "getAuthPolicy",
+      "setAuthPolicy",
+      "getRiskPolicy",
+      "setRiskPolicy",
+      "createApiKey",
+      "listApiKeys",
+      "revokeApiKey",
     ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
