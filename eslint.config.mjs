@@ -52,6 +52,8 @@ function boundaries(extraPlatformDeps) {
       depConstraints: [
         ...['identity', 'factors', 'delivery', 'risk', 'audit', 'gateway'].map(service),
         { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+        // The demo is a stand-in for a customer's product: it may use what a customer would.
+        { sourceTag: 'scope:demo', onlyDependOnLibsWithTags: ['scope:shared'] },
         { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 
         // Apps hold their own tests, hence type:testing; never tooling.
@@ -59,9 +61,12 @@ function boundaries(extraPlatformDeps) {
           sourceTag: 'type:app',
           onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
         },
+        // The SDK is for product backends: contracts at run time; its tests use the platform.
+        { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+        { sourceTag: 'type:demo', onlyDependOnLibsWithTags: ['type:sdk', 'type:contracts', 'type:platform'] },
         {
           sourceTag: 'type:e2e',
-          onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'],
+          onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing', 'type:sdk'],
         },
         {
           sourceTag: 'type:platform',

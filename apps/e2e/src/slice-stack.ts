@@ -219,7 +219,9 @@ export class SliceStack {
       status: response.status,
       contentType: response.headers.get('content-type') ?? '',
       text,
-      json: (text ? JSON.parse(text) : undefined) as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+      json: (text && /json/.test(response.headers.get('content-type') ?? '')
+        ? JSON.parse(text)
+        : undefined) as Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
     };
   }
 

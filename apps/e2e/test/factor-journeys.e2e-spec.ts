@@ -29,11 +29,12 @@ describe('factor journeys through the gateway', () => {
     await stack.stop();
   });
 
-  const createUser = async () => {
+  /** Emails are unique within a tenant: each user gets its own unless the test names one. */
+  const createUser = async (email = `customer-${randomUUID()}@example.com`) => {
     const created = await stack.http('POST', '/v1/users', {
       tenantId,
       externalId: `customer-${randomUUID()}`,
-      email: 'Jane.Doe@Example.com',
+      email,
       phoneNumber: '+44 7911 123456',
     });
     expect(created.status).toBe(201);
@@ -62,7 +63,7 @@ describe('factor journeys through the gateway', () => {
   }
 
   it('over HTTP: TOTP, SMS, voice, email, recovery codes and a passkey, each enrolled, used and removed', async () => {
-    const userId = await createUser();
+    const userId = await createUser('Jane.Doe@Example.com');
 
     // TOTP, the first factor: no MFA proof needed.
     const totpBegun = await stack.http('POST', `/v1/users/${userId}/factors`, { tenantId, type: 'totp' });

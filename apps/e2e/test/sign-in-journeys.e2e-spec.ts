@@ -511,6 +511,17 @@ describe('sign-in journeys through the gateway', () => {
     ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
+  it('serves its OpenAPI 3.1 document and the interactive page without a credential', async () => {
+    const document = await stack.http('GET', '/openapi.json', undefined, { auth: false });
+    expect(document.status).toBe(200);
+    expect(document.json['openapi']).toBe('3.1.0');
+    expect(Object.keys(document.json['paths'] as object)).toEqual(
+      expect.arrayContaining(['/v1/authentications', '/v1/step-ups', '/.well-known/jwks.json']),
+    );
+    const page = await stack.http('GET', '/docs', undefined, { auth: false });
+    expect([page.status, page.contentType]).toEqual([200, expect.stringContaining('text/html')]);
+  });
+
   it('falls back to the fail mode, never allow, when risk does not answer (SECURITY.md 34)', async () => {
     const t = await tenant();
     const { userId } = await t.customer();

@@ -19,6 +19,7 @@ import { FactorPolicyHttpController } from './http/factor-policy-http.controller
 import { FactorsHttpController } from './http/factors-http.controller';
 import { HealthHttpController } from './http/health-http.controller';
 import { UsersHttpController } from './http/users-http.controller';
+import { OPENAPI_CONTROLLERS } from './openapi/openapi-http.controller';
 import { GATEWAY_MIGRATIONS } from './persistence/migrations';
 import { ActivateFactorUseCase } from './use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from './use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
@@ -50,6 +51,7 @@ export class GatewayModule {
         DemoHttpController,
         ...AUTH_CONTROLLERS,
         ...FLOW_CONTROLLERS,
+        ...OPENAPI_CONTROLLERS,
         GatewayGrpcController,
         FlowsGrpcController,
       ],
