@@ -283,6 +283,16 @@ describe('sign-in journeys through the gateway', () => {
     expect(again.json['authentication']).toMatchObject({ status: 'DENIED', denialReason: 'ACCOUNT_LOCKED' });
     const secondFactorOnly = await t.signIn({ userId });
     expect(secondFactorOnly.json['authentication'].denialReason).toBe('ACCOUNT_LOCKED');
+    // The factor routes refuse too: no challenge (and so no MFA proof), no new factor.
+    const raw = await t.api('POST', '/v1/challenges', {
+      tenantId: t.tenantId,
+      userId,
+      factorId,
+      authenticationId: 'after-lock',
+    });
+    expect([raw.status, raw.json['code']]).toEqual([403, 'ACCOUNT_LOCKED']);
+    const enrol = await t.api('POST', `/v1/users/${userId}/factors`, { tenantId: t.tenantId, type: 'totp' });
+    expect([enrol.status, enrol.json['code']]).toEqual([403, 'ACCOUNT_LOCKED']);
     const runtimeCannotUnlock = await t.api('POST', `/v1/users/${userId}/unlock`, {
       tenantId: t.tenantId,
       reason: 'x',
@@ -351,6 +361,24 @@ describe('sign-in journeys through the gateway', () => {
     expect(second.json['authentication'].risk.reasons).toEqual(
       expect.arrayContaining([expect.objectContaining({ code: 'REMEMBERED_DEVICE' })]),
     );
+    const reasonCodes = (response: { json: Record<string, unknown> }) =>
+      (response.json['authentication'] as { risk: { reasons: { code: string }[] } }).risk.reasons.map(
+        (r) => r.code,
+      );
+    // Without the device id it was issued to, or from another device, the token counts for nothing.
+    const elsewhere = await t.signIn(
+      { userId, password: PASSWORD },
+      { ip, deviceId: 'device-2', deviceToken: deviceToken.token },
+    );
+    expect(reasonCodes(elsewhere)).not.toContain('REMEMBERED_DEVICE');
+    const noDeviceId = await t.api('POST', '/v1/authentications', {
+      tenantId: t.tenantId,
+      userId,
+      password: PASSWORD,
+      context: { ip, userAgent: BROWSER, deviceToken: deviceToken.token },
+    });
+    expect(reasonCodes(noDeviceId)).not.toContain('REMEMBERED_DEVICE');
+
     const devices = await t.api('GET', `/v1/users/${userId}/devices?tenantId=${t.tenantId}`);
     expect(devices.json['tokens']).toEqual([expect.objectContaining({ tokenId: deviceToken.tokenId })]);
     const revoked = await t.api(
@@ -359,17 +387,7 @@ describe('sign-in journeys through the gateway', () => {
     );
     expect(revoked.json['token'].revokeTime).toBeDefined();
     const third = await t.signIn({ userId, password: PASSWORD }, { ip, deviceToken: deviceToken.token });
-    expect(third.json['authentication'].risk.reasons.map((r: { code: string }) => r.code)).not.toContain(
-      'REMEMBERED_DEVICE',
-    );
-    // Another device presenting the token gets nothing from it.
-    const elsewhere = await t.signIn(
-      { userId, password: PASSWORD },
-      { ip, deviceId: 'device-2', deviceToken: deviceToken.token },
-    );
-    expect(elsewhere.json['authentication'].risk.reasons.map((r: { code: string }) => r.code)).not.toContain(
-      'REMEMBERED_DEVICE',
-    );
+    expect(reasonCodes(third)).not.toContain('REMEMBERED_DEVICE');
   });
 
   it('signs in with a recovery code when the phone is lost', async () => {

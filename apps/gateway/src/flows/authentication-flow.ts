@@ -93,7 +93,8 @@ export class AuthenticationFlow {
     context: ClientContext,
     policy: AuthPolicy,
   ): Promise<boolean> {
-    if (!userId || !context.deviceToken || policy.deviceTokensDisabled) return false;
+    // A token counts only with the device id it was issued to: a stolen token alone is nothing.
+    if (!userId || !context.deviceToken || !context.deviceId || policy.deviceTokensDisabled) return false;
     try {
       const verified = await this.devices.verify(context.deviceToken, {
         tenantId,
@@ -187,9 +188,10 @@ export class AuthenticationFlow {
     attempt: AuthenticationRecord,
     policy: AuthPolicy,
   ): Promise<{ token: string; tokenId: string; expiresAt: Date } | undefined> {
-    if (policy.deviceTokensDisabled || !attempt.userId) return undefined;
+    // A device the product did not identify cannot be remembered (the token is bound to its id).
+    if (policy.deviceTokensDisabled || !attempt.userId || !attempt.deviceId) return undefined;
     const tokenId = randomUUID();
-    const deviceId = attempt.deviceId ?? tokenId;
+    const deviceId = attempt.deviceId;
     const now = this.clock.now();
     const issued = await this.devices.issue({
       tenantId: attempt.tenantId,

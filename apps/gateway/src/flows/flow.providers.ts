@@ -31,6 +31,7 @@ import { UnlockUserUseCase } from '../use-cases/unlock-user/unlock-user.use-case
 import { VerifyAuthenticationUseCase } from '../use-cases/verify-authentication/verify-authentication.use-case';
 import { AuthenticationFlow } from './authentication-flow';
 import { PendingAuthentications } from './pending-authentications';
+import { UserStatusGuard } from './user-status-guard';
 
 /** Authentications, step-ups, passwordless, assertions, devices and the sign-in policy. */
 export function flowProviders(config: GatewayConfig): Provider[] {
@@ -56,6 +57,7 @@ export function flowProviders(config: GatewayConfig): Provider[] {
     },
     AuthenticationFlow,
     PendingAuthentications,
+    UserStatusGuard,
     StartAuthenticationUseCase,
     StartStepUpUseCase,
     StartPasswordlessUseCase,

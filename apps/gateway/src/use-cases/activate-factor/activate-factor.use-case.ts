@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { factorsV1 } from '@portcullis/contracts';
 import { FactorsDirectory } from '../../domain/ports';
+import { UserStatusGuard } from '../../flows/user-status-guard';
 
 export interface ActivateFactorInput {
   readonly tenantId: string;
@@ -11,9 +12,13 @@ export interface ActivateFactorInput {
 
 @Injectable()
 export class ActivateFactorUseCase {
-  constructor(private readonly factors: FactorsDirectory) {}
+  constructor(
+    private readonly factors: FactorsDirectory,
+    private readonly users: UserStatusGuard,
+  ) {}
 
-  execute(input: ActivateFactorInput): Promise<factorsV1.ActivateFactorResponse> {
+  async execute(input: ActivateFactorInput): Promise<factorsV1.ActivateFactorResponse> {
+    await this.users.requireActive(input.tenantId, input.userId);
     return this.factors.activateFactor({
       tenantId: input.tenantId,
       userId: input.userId,

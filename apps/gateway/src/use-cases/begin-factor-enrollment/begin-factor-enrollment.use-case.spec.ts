@@ -2,6 +2,7 @@ import type { factorsV1 } from '@portcullis/contracts';
 import { DomainError } from '@portcullis/errors';
 import type { UserView } from '../../domain/model';
 import type { FactorsDirectory, IdentityDirectory } from '../../domain/ports';
+import { UserStatusGuard } from '../../flows/user-status-guard';
 import { BeginFactorEnrollmentUseCase } from './begin-factor-enrollment.use-case';
 
 const tenantId = '0b6e3c1a-9f1e-4d5a-8a55-3f0c1d2e4b6a';
@@ -30,7 +31,10 @@ function setup(found: UserView | DomainError = user) {
       return { enrollmentId: 'e-1', factor: undefined, expireTime: undefined };
     },
   } as unknown as FactorsDirectory;
-  return { sent, useCase: new BeginFactorEnrollmentUseCase(identity, factors) };
+  return {
+    sent,
+    useCase: new BeginFactorEnrollmentUseCase(identity, new UserStatusGuard(identity), factors),
+  };
 }
 
 describe('BeginFactorEnrollmentUseCase', () => {
@@ -75,5 +79,14 @@ describe('BeginFactorEnrollmentUseCase', () => {
     const { sent, useCase } = setup(notFound);
     await expect(useCase.execute({ tenantId, userId, type: 'totp' })).rejects.toBe(notFound);
     expect(sent).toHaveLength(0);
+  });
+
+  it('refuses a locked user before anything reaches factors (SECURITY.md 21)', async () => {
+    const { sent, useCase } = setup({ ...user, status: 'LOCKED' });
+    await expect(useCase.execute({ tenantId, userId, type: 'totp' })).rejects.toMatchObject({
+      kind: 'PERMISSION_DENIED',
+      code: 'ACCOUNT_LOCKED',
+    });
+    expect(sent).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { factorsV1 } from '@portcullis/contracts';
 import type { UserView } from '../../domain/model';
 import { FactorsDirectory, IdentityDirectory } from '../../domain/ports';
+import { UserStatusGuard } from '../../flows/user-status-guard';
 
 export interface BeginFactorEnrollmentInput {
   readonly tenantId: string;
@@ -31,12 +32,15 @@ function defaultDestination(type: string, user: UserView): string {
 export class BeginFactorEnrollmentUseCase {
   constructor(
     private readonly identity: IdentityDirectory,
+    private readonly users: UserStatusGuard,
     private readonly factors: FactorsDirectory,
   ) {}
 
   /** Looks the user up first: that proves the user exists in the tenant (USER_NOT_FOUND otherwise). */
   async execute(input: BeginFactorEnrollmentInput): Promise<factorsV1.BeginEnrollmentResponse> {
-    const user = await this.identity.getUser({ tenantId: input.tenantId, userId: input.userId });
+    const user = this.users.check(
+      await this.identity.getUser({ tenantId: input.tenantId, userId: input.userId }),
+    );
     return this.factors.beginEnrollment({
       tenantId: input.tenantId,
       userId: input.userId,

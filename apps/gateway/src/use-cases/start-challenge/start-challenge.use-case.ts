@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { factorsV1 } from '@portcullis/contracts';
 import { FactorsDirectory } from '../../domain/ports';
+import { UserStatusGuard } from '../../flows/user-status-guard';
 
 export interface StartChallengeInput {
   readonly tenantId: string;
@@ -16,9 +17,13 @@ export interface StartChallengeInput {
 
 @Injectable()
 export class StartChallengeUseCase {
-  constructor(private readonly factors: FactorsDirectory) {}
+  constructor(
+    private readonly factors: FactorsDirectory,
+    private readonly users: UserStatusGuard,
+  ) {}
 
-  execute(input: StartChallengeInput): Promise<factorsV1.StartChallengeResponse> {
+  async execute(input: StartChallengeInput): Promise<factorsV1.StartChallengeResponse> {
+    if (input.userId) await this.users.requireActive(input.tenantId, input.userId);
     return this.factors.startChallenge({
       tenantId: input.tenantId,
       userId: input.userId ?? '',
