@@ -225,6 +225,11 @@ export class SliceStack {
     };
   }
 
+  /** host:port of the gateway's gRPC API. */
+  get grpcAddress(): string {
+    return `127.0.0.1:${this.ports.gateway}`;
+  }
+
   /** The gateway's public gRPC API. */
   get grpc(): GrpcPeer<gatewayV1.GatewayServiceClient> {
     this.grpcClient ??= new GrpcPeer<gatewayV1.GatewayServiceClient>({

@@ -12,3 +12,4 @@ export {
   type PortcullisErrorInit,
   SdkErrorCodes,
 } from './portcullis.errors';
+export { CLI_USAGE, type CliIo, runCli } from './cli/portcullis-cli';
