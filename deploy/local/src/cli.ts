@@ -79,9 +79,8 @@ async function infrastructure(): Promise<StackEnv> {
 
 /** The migrate step of every service with a database, in parallel (each owns its database). */
 async function migrate(stack: StackEnv): Promise<void> {
-  const services = SERVICES.filter((s) => s !== 'gateway');
   const results = await Promise.all(
-    services.map(
+    SERVICES.map(
       (service) =>
         new Promise<number | null>((resolve) => {
           const child = spawn(process.execPath, nodeArgs(service, ['migrate']), {
@@ -93,7 +92,7 @@ async function migrate(stack: StackEnv): Promise<void> {
         }),
     ),
   );
-  const failed = services.filter((_, i) => results[i] !== 0);
+  const failed = SERVICES.filter((_, i) => results[i] !== 0);
   if (failed.length > 0) throw new Error(`migrations failed: ${failed.join(', ')}`);
 }
 
