@@ -204,6 +204,23 @@ describe('sign-in journeys through the gateway', () => {
     expect(wrong.json['assertion']).toBeUndefined();
   });
 
+  it('counts wrong passwords against the named user: spraying from many IPs brings a challenge', async () => {
+    const t = await tenant();
+    const { userId, factorId } = await t.customer();
+    for (let i = 0; i < 5; i += 1) {
+      const wrong = await t.signIn({ userId, password: `guess-${i}` });
+      expect(wrong.json['authentication'].denialReason).toBe('INVALID_CREDENTIALS');
+      expect(wrong.json['authentication'].risk).toBeUndefined();
+    }
+    const owner = await t.signIn({ userId, password: PASSWORD });
+    const auth = owner.json['authentication'];
+    expect(auth.status).toBe('CHALLENGE_REQUIRED');
+    expect(auth.factors).toEqual([expect.objectContaining({ factorId })]);
+    expect(auth.risk.reasons.map((r: { code: string }) => r.code)).toEqual(
+      expect.arrayContaining(['PASSWORD_SPRAY', 'FAILURE_VELOCITY_USER']),
+    );
+  });
+
   it('lets exactly one of two parallel answers with the same code through (SECURITY.md 3, 37)', async () => {
     const t = await tenant({ mfaMode: 'always' });
     const { userId, secret, factorId } = await t.customer();

@@ -144,7 +144,16 @@ export class AuthenticationFlow {
    * Records a new attempt with its outcome event when it is already final, and signs the
    * assertion when it succeeded without a challenge. One transaction: the row and its event.
    */
-  async record(attempt: AuthenticationRecord, policy: AuthPolicy): Promise<SignedAssertion | undefined> {
+  /**
+   * `namedUserId`: for a wrong password, the user id the caller named, if it named one. It goes
+   * to the outcome event (so risk counts the failure against that user) but never into the
+   * attempt, which must read the same whether or not that user exists.
+   */
+  async record(
+    attempt: AuthenticationRecord,
+    policy: AuthPolicy,
+    namedUserId?: string,
+  ): Promise<SignedAssertion | undefined> {
     return this.uow.run(async (tx) => {
       await tx.authentications.insert(attempt);
       if (attempt.status === 'SUCCEEDED') {
@@ -154,7 +163,9 @@ export class AuthenticationFlow {
         // to assert and the answer itself is the decision.
         return attempt.amr.length > 0 ? this.assert(attempt, policy, false) : undefined;
       }
-      if (attempt.status === 'DENIED') await this.failed(tx, attempt, attempt.denialReason!);
+      if (attempt.status === 'DENIED') {
+        await this.failed(tx, { ...attempt, userId: attempt.userId ?? namedUserId }, attempt.denialReason!);
+      }
       return undefined;
     });
   }

@@ -64,10 +64,15 @@ export class StartAuthenticationUseCase {
     denial ??= denialOfStatus(user);
 
     const remembered = await this.flow.rememberedDevice(tenantId, user?.id, context, policy);
+    // A wrong password for a user id the caller named counts against that user in risk's windows
+    // (spraying: many IPs at one user); identity says nothing about whether the user exists, and
+    // the answer below does not either.
+    const namedUserId =
+      passwordCheck === 'failed' && 'userId' in input.login ? input.login.userId : undefined;
     const risk = await this.flow.scoreRisk({
       tenantId,
       attemptId: id,
-      userId: user?.id,
+      userId: user?.id ?? namedUserId,
       clientIp: context.ip,
       userAgent: context.userAgent,
       deviceId: context.deviceId,
@@ -88,7 +93,8 @@ export class StartAuthenticationUseCase {
       kind: 'sign_in',
       status: decision.status,
       denialReason: decision.denialReason,
-      risk,
+      // Risk's reasons for a wrong password could tell a known user from an unknown one.
+      risk: decision.denialReason === 'INVALID_CREDENTIALS' ? undefined : risk,
       factors: decision.status === 'CHALLENGE_REQUIRED' ? factors : [],
       amr: passwordCheck === 'passed' ? ['pwd'] : [],
       clientIp: context.ip,
@@ -100,7 +106,7 @@ export class StartAuthenticationUseCase {
       expiresAt: new Date(now.getTime() + policy.authenticationLifetimeSeconds * 1000),
       completedAt: decision.status === 'CHALLENGE_REQUIRED' ? undefined : now,
     };
-    const assertion = await this.flow.record(attempt, policy);
+    const assertion = await this.flow.record(attempt, policy, namedUserId);
     return { authentication: attempt, assertion };
   }
 }

@@ -35,7 +35,11 @@ export interface AuthenticationFailed {
   clientIp: string;
   userAgent: string;
   deviceId: string;
-  /** PASSWORD_INVALID, USER_UNKNOWN, ACCOUNT_LOCKED, FACTOR_FAILED, DENIED_BY_RISK or EXPIRED. */
+  /**
+   * PASSWORD_INVALID (a wrong password for a user named by id), USER_UNKNOWN (a wrong password or
+   * an unknown login otherwise), PASSWORD_THROTTLED, ACCOUNT_LOCKED, ACCOUNT_DISABLED,
+   * DENIED_BY_RISK or NO_FACTOR_ENROLLED.
+   */
   reason: string;
   kind: string;
 }
