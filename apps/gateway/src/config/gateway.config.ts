@@ -48,6 +48,8 @@ export const gatewayConfigSchema = eventDrivenServiceSchema({
   /** Requests per minute per API key, and per end-user IP on the sign-in routes (per instance). */
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(1).default(6000),
   RATE_LIMIT_PER_END_USER_IP: z.coerce.number().int().min(1).default(60),
+  /** Ended authentications and dead device tokens are deleted after this many days. */
+  GATEWAY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export type GatewayConfig = Config<typeof gatewayConfigSchema>;

@@ -11,6 +11,7 @@ import { AssertionsHttpController } from '../http/assertions-http.controller';
 import { AuthenticationsHttpController } from '../http/authentications-http.controller';
 import { SignInPoliciesHttpController } from '../http/sign-in-policies-http.controller';
 import { UserSecurityHttpController } from '../http/user-security-http.controller';
+import { GatewayRetention } from '../persistence/gateway-retention';
 import { SqlGatewayUnitOfWork } from '../persistence/sql-gateway-unit-of-work';
 import { GetAuthPolicyUseCase } from '../use-cases/get-auth-policy/get-auth-policy.use-case';
 import { GetAuthenticationUseCase } from '../use-cases/get-authentication/get-authentication.use-case';
@@ -54,6 +55,16 @@ export function flowProviders(config: GatewayConfig): Provider[] {
       provide: GatewayUnitOfWork,
       useFactory: (ds: DataSource, outbox: OutboxWriter) => new SqlGatewayUnitOfWork(ds, outbox),
       inject: [DATA_SOURCE, OUTBOX_WRITER],
+    },
+    {
+      provide: GatewayRetention,
+      useFactory: (ds: DataSource, logger: Logger) =>
+        new GatewayRetention(
+          ds,
+          { retentionMs: config.GATEWAY_RETENTION_DAYS * 86_400_000, intervalMs: 10 * 60_000 },
+          logger.child({ component: 'gateway-retention' }),
+        ),
+      inject: [DATA_SOURCE, LOGGER],
     },
     AuthenticationFlow,
     PendingAuthentications,
