@@ -73,7 +73,7 @@ export function authProviders(config: GatewayConfig): Provider[] {
     CreateApiKeyUseCase,
     ListApiKeysUseCase,
     RevokeApiKeyUseCase,
-    // Global, HTTP only (both pass gRPC calls through). Retry-After first: it wraps the other.
+    // Global, HTTP only (it passes gRPC calls through).
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ];
 }

@@ -6,7 +6,7 @@ export interface ResetFactorsInput {
   readonly tenantId: string;
   readonly userId: string;
   readonly reason: string;
-  /** Who asked, for the audit log: BOOTSTRAP_ADMIN_ACTOR until tenant API keys exist. */
+  /** Who asked, for the audit log: actorOf(principal), 'admin' or 'api_key:<id>'. */
   readonly actor: string;
 }
 

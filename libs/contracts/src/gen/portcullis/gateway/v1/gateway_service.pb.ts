@@ -8752,7 +8752,7 @@ export const RevokeApiKeyResponse: MessageFns<RevokeApiKeyResponse> = {
 /** GatewayService is the public API of Portcullis for product backends. */
 
 export interface GatewayServiceClient {
-  /** Creates a tenant. Admin scope. */
+  /** Creates a tenant. The platform operator only. */
 
   createTenant(request: CreateTenantRequest, metadata?: Metadata): Observable<CreateTenantResponse>;
 
@@ -8917,7 +8917,7 @@ export interface GatewayServiceClient {
 /** GatewayService is the public API of Portcullis for product backends. */
 
 export interface GatewayServiceController {
-  /** Creates a tenant. Admin scope. */
+  /** Creates a tenant. The platform operator only. */
 
   createTenant(
     request: CreateTenantRequest,
