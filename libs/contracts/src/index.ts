@@ -14,3 +14,4 @@ export * from './topics';
 export * from './events';
 export * from './proto-files';
 export * from './timestamps';
+export * from './event-schemas';
