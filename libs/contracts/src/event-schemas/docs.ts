@@ -121,7 +121,8 @@ const CONSUMER = [
   '  eachMessage: async ({ message }) => {',
   '    const event = JSON.parse(message.value.toString());',
   '    const validate = validators.get(event.type);',
-  "    console.log(event.type, validate ? validate(event) || validate.errors : 'unknown type');",
+  "    const verdict = validate ? validate(event) || validate.errors : 'unknown type';",
+  '    process.stdout.write(`${event.type} ${JSON.stringify(verdict)}\\n`);',
   '  },',
   '});',
 ];
