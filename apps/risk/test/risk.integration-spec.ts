@@ -146,13 +146,19 @@ describe('risk: scoring over gRPC with real feeds, geolocation, profiles and win
     await h.publish('gateway.authentication.succeeded', [event], { eventId });
     await h.publish('gateway.authentication.succeeded', [event], { eventId });
     await h.publish('gateway.authentication.succeeded', [{ ...event, authenticationId: randomUUID() }]);
-    await eventually(async () => {
-      const [row] = await h.query<{ sign_ins: number }>(
-        'SELECT sign_ins FROM risk_profiles WHERE user_id = $1',
-        [userId],
-      );
-      expect(row?.sign_ins).toBe(2);
-    });
+    // A marker after them on the same partition (same key): once it is applied, so are they all.
+    const marker = randomUUID();
+    await h.publish('gateway.authentication.failed', [
+      { ...event, authenticationId: marker, reason: 'PASSWORD_INVALID' },
+    ]);
+    await eventually(async () =>
+      expect(await h.query('SELECT 1 FROM risk_failures WHERE attempt_id = $1', [marker])).toHaveLength(1),
+    );
+    const [row] = await h.query<{ sign_ins: number }>(
+      'SELECT sign_ins FROM risk_profiles WHERE user_id = $1',
+      [userId],
+    );
+    expect(row?.sign_ins).toBe(2);
   });
 
   it('turns a credential-stuffing run from allow to challenge to deny, and alerts once per wave', async () => {
