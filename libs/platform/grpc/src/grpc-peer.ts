@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy } from '@nestjs/microservices';
 import { injectTraceContext } from '@portcullis/observability';
-import { lastValueFrom, type Observable } from 'rxjs';
+import { catchError, lastValueFrom, map, type Observable, throwError } from 'rxjs';
 import { fromGrpcError } from './grpc-errors';
 import { PROTO_LOADER_OPTIONS } from './loader-options';
 
@@ -48,6 +48,34 @@ export class GrpcPeer<C extends object> {
     request: RequestOf<C[K]>,
     options: CallOptions = {},
   ): Promise<ResponseOf<C[K]>> {
+    try {
+      return withoutNulls(await lastValueFrom(this.invoke(method, request, options)));
+    } catch (error) {
+      throw fromGrpcError(error, this.settings.serviceName);
+    }
+  }
+
+  /**
+   * A server-streaming call: the messages as they arrive, errors as DomainErrors. Unsubscribing
+   * cancels the call. The deadline bounds the whole stream, so give long exports a long one.
+   */
+  stream<K extends UnaryKeys<C>>(
+    method: K,
+    request: RequestOf<C[K]>,
+    options: CallOptions = {},
+  ): Observable<ResponseOf<C[K]>> {
+    return this.invoke(method, request, options).pipe(
+      map((message) => withoutNulls(message)),
+      catchError((error: unknown) => throwError(() => fromGrpcError(error, this.settings.serviceName))),
+    );
+  }
+
+  /** The call with the trace context in its metadata and its deadline. */
+  private invoke<K extends UnaryKeys<C>>(
+    method: K,
+    request: RequestOf<C[K]>,
+    options: CallOptions,
+  ): Observable<ResponseOf<C[K]>> {
     const metadata = options.metadata ?? new Metadata();
     for (const [key, value] of Object.entries(injectTraceContext())) metadata.set(key, value);
     const deadline = new Date(Date.now() + (options.deadlineMs ?? this.settings.deadlineMs));
@@ -56,11 +84,7 @@ export class GrpcPeer<C extends object> {
       md: Metadata,
       callOptions: { deadline: Date },
     ) => Observable<ResponseOf<C[K]>>;
-    try {
-      return withoutNulls(await lastValueFrom(fn.call(this.service, request, metadata, { deadline })));
-    } catch (error) {
-      throw fromGrpcError(error, this.settings.serviceName);
-    }
+    return fn.call(this.service, request, metadata, { deadline });
   }
 
   close(): void {

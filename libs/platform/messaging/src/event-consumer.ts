@@ -29,12 +29,25 @@ export interface ConsumedEvent {
 /** Handles one event inside the transaction that also records its id as processed. */
 export type EventHandler = (event: ConsumedEvent, manager: EntityManager) => Promise<void>;
 
+/**
+ * Handles many events inside one transaction that also records their ids as processed; it is
+ * given only events not processed before, each once, in partition order.
+ */
+export type BatchEventHandler = (events: readonly ConsumedEvent[], manager: EntityManager) => Promise<void>;
+
 export interface EventConsumerSettings {
   readonly groupId: string;
   readonly topics: readonly string[];
   /** Event types this consumer handles; others are skipped. */
   readonly accepts: (type: EventType) => boolean;
   readonly handler: EventHandler;
+  /**
+   * When set, a fetched batch is applied in chunks of up to `maxBatchSize` events per transaction
+   * (throughput); a chunk that fails is retried one event at a time through `handler`, so one bad
+   * event is isolated, retried and parked exactly as without batching.
+   */
+  readonly batchHandler?: BatchEventHandler;
+  readonly maxBatchSize?: number;
   readonly maxAttempts?: number;
   readonly initialBackoffMs?: number;
   readonly fromBeginning?: boolean;
@@ -123,6 +136,19 @@ export class EventConsumer {
         isStale,
       }) => {
         /* eslint-enable @typescript-eslint/unbound-method */
+        if (this.settings.batchHandler) {
+          const size = this.settings.maxBatchSize ?? 500;
+          for (let start = 0; start < batch.messages.length; start += size) {
+            if (!isRunning() || isStale()) break;
+            const chunk = batch.messages.slice(start, start + size);
+            await this.processChunk(batch.topic, batch.partition, chunk, heartbeat);
+            const last = chunk[chunk.length - 1];
+            if (last) resolveOffset(last.offset);
+            await commitOffsetsIfNecessary();
+            await heartbeat();
+          }
+          return;
+        }
         for (const message of batch.messages) {
           if (!isRunning() || isStale()) break;
           await this.process(batch.topic, batch.partition, message, heartbeat);
@@ -151,6 +177,70 @@ export class EventConsumer {
     this.dlqProducer = undefined;
   }
 
+  /** Envelopes and applies a chunk in one transaction; on failure, one event at a time. */
+  private async processChunk(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const accepted: { event: ConsumedEvent; message: KafkaMessage }[] = [];
+    for (const message of messages) {
+      const headers = headerMap(message);
+      try {
+        const event = this.envelope(topic, partition, message, headers);
+        if (this.settings.accepts(event.type)) accepted.push({ event, message });
+      } catch (error) {
+        await this.deadLetter(topic, message, headers, error as Error);
+      }
+    }
+    if (accepted.length === 0) return;
+    const first = accepted[0]?.event;
+    try {
+      await withConsumerSpan(
+        'messaging',
+        `${this.settings.groupId}.consume batch`,
+        first?.headers ?? {},
+        {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.batch.message_count': String(accepted.length),
+        },
+        () => this.applyBatchOnce(accepted.map((a) => a.event)),
+      );
+      this.faults.hit('consumer.after-handle');
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      this.logger.warn(
+        { err: error, events: accepted.length },
+        'event batch failed, applying its events one at a time',
+      );
+      for (const { event, message } of accepted) {
+        await this.processEvent(topic, event, message, heartbeat);
+      }
+    }
+  }
+
+  private async applyBatchOnce(events: readonly ConsumedEvent[]): Promise<void> {
+    const batchHandler = this.settings.batchHandler;
+    if (!batchHandler) throw new Error('no batch handler');
+    await this.dataSource.transaction(async (manager) => {
+      const inserted: { event_id: string }[] = await manager.query(
+        `INSERT INTO processed_events (consumer_group, event_id)
+         SELECT $1, id FROM unnest($2::uuid[]) AS id
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.settings.groupId, events.map((e) => e.id)],
+      );
+      const fresh = new Set(inserted.map((r) => r.event_id.toLowerCase()));
+      // The first copy of each new id, in partition order; later copies are duplicates.
+      const apply = events.filter((e) => fresh.delete(e.id.toLowerCase()));
+      if (apply.length < events.length) {
+        this.logger.debug({ skipped: events.length - apply.length }, 'duplicate events skipped');
+      }
+      if (apply.length > 0) await batchHandler(apply, manager);
+    });
+  }
+
   private async process(
     topic: string,
     partition: number,
@@ -166,7 +256,17 @@ export class EventConsumer {
       return;
     }
     if (!this.settings.accepts(event.type)) return;
+    await this.processEvent(topic, event, message, heartbeat);
+  }
 
+  /** Applies one event with retries; parks it when it keeps failing. */
+  private async processEvent(
+    topic: string,
+    event: ConsumedEvent,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const headers = event.headers as Record<string, string>;
     const maxAttempts = this.settings.maxAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {

@@ -66,3 +66,45 @@ export class SqlOutboxWriter implements OutboxWriter {
     return id;
   }
 }
+
+/** A message that is not a domain event in protobuf form, e.g. a CloudEvents JSON record. */
+export interface OutboxMessage {
+  /** Unique per message; the relay publishes a row once per id. */
+  readonly id: string;
+  readonly topic: string;
+  readonly key: string;
+  readonly type: string;
+  readonly tenantId: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly occurredAt: Date;
+}
+
+/**
+ * Records many ready-made messages in the outbox inside the caller's transaction, with one
+ * statement; an id already there is skipped.
+ */
+export async function appendOutboxMessages(
+  manager: EntityManager,
+  messages: readonly OutboxMessage[],
+): Promise<void> {
+  if (messages.length === 0) return;
+  await manager.query(
+    `WITH appended AS (
+       INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                            $7::jsonb[], $8::timestamptz[])
+       ON CONFLICT (id) DO NOTHING RETURNING 1)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') WHERE EXISTS (SELECT 1 FROM appended)`,
+    [
+      messages.map((m) => m.id),
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.type),
+      messages.map((m) => m.tenantId),
+      messages.map((m) => m.value),
+      messages.map((m) => JSON.stringify(m.headers)),
+      messages.map((m) => m.occurredAt.toISOString()),
+    ],
+  );
+}

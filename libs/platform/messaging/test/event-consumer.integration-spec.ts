@@ -15,7 +15,9 @@ import type { DataSource } from 'typeorm';
 import {
   createKafka,
   ensureTopics,
+  type BatchEventHandler,
   EventConsumer,
+  type EventConsumerSettings,
   type EventHandler,
   MessagingTables1764316800000,
 } from '../src';
@@ -69,6 +71,7 @@ describe('EventConsumer', () => {
     groupId: string,
     handler: EventHandler,
     work: () => Promise<void>,
+    batch: Partial<Pick<EventConsumerSettings, 'batchHandler' | 'maxBatchSize'>> = {},
   ): Promise<void> {
     const consumer = new EventConsumer(
       kafka,
@@ -80,6 +83,7 @@ describe('EventConsumer', () => {
         handler,
         maxAttempts: 4,
         initialBackoffMs: 50,
+        ...batch,
       },
       logger,
     );
@@ -162,5 +166,56 @@ describe('EventConsumer', () => {
     } finally {
       await probe.stop();
     }
+  });
+
+  it('applies batches once each in one transaction, and isolates a bad event of a batch', async () => {
+    const tenantId = randomUUID();
+    const groupId = `batch-${uniqueSuffix()}`;
+    const events = Array.from({ length: 12 }, () => tenantCreated(tenantId));
+    const bad = events[5]?.headers[EVENT_HEADERS.id];
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const batchHandler: BatchEventHandler = async (batch, manager) => {
+      const mine = batch.filter((e) => e.tenantId === tenantId).map((e) => e.id);
+      await manager.query('SELECT 1');
+      if (mine.includes(bad ?? '')) throw new Error('one bad event in the batch');
+      if (mine.length > 0) batches.push(mine);
+    };
+    const handler: EventHandler = async (event) => {
+      if (event.tenantId !== tenantId) return;
+      if (event.id === bad) throw new Error('still bad');
+      single.push(event.id);
+    };
+    const probe = await kafkaProbe(infra.kafkaBrokers, [deadLetterTopicOf(topic, groupId)]);
+    try {
+      // Published twice: the second copies are duplicates of events already applied.
+      await withConsumer(
+        groupId,
+        handler,
+        async () => {
+          await publishRaw(infra.kafkaBrokers, topic, [...events, ...events]);
+          await eventually(() =>
+            expect(probe.received.filter((m) => m.headers[EVENT_HEADERS.tenantId] === tenantId)).toHaveLength(
+              1,
+            ),
+          );
+          await eventually(() => expect(new Set([...batches.flat(), ...single]).size).toBe(11));
+        },
+        { batchHandler, maxBatchSize: 4 },
+      );
+    } finally {
+      await probe.stop();
+    }
+    const applied = [...batches.flat(), ...single];
+    expect(applied).toHaveLength(11); // each good event once, the bad one never
+    expect(applied).not.toContain(bad);
+    // The chunk holding the bad event fell back to one at a time; the others stayed batches.
+    expect(single.length).toBeGreaterThan(0);
+    expect(batches.some((b) => b.length > 1)).toBe(true);
+    const processed: unknown[] = await dataSource.query(
+      'SELECT 1 FROM processed_events WHERE consumer_group = $1 AND event_id = ANY($2::uuid[])',
+      [groupId, events.map((e) => e.headers[EVENT_HEADERS.id])],
+    );
+    expect(processed).toHaveLength(11);
   });
 });
