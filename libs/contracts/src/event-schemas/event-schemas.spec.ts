@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import * as protobuf from 'protobufjs';
 import {
   EVENT_CATALOGUE,
   type EventType,
@@ -10,13 +9,8 @@ import {
   encodeEventPayload,
   eventPayloadToJson,
 } from '../events';
-import {
-  cloudEventSchema,
-  eventDataSchema,
-  eventMessageType,
-  eventSchemaUri,
-  eventSource,
-} from './event-schemas';
+import { cloudEventSchema, eventDataSchema, eventSchemaUri, eventSource } from './event-schemas';
+import { exampleEventPayload } from './example-payload';
 import { renderEventSchemaDocs } from './docs';
 
 const DOCS_DIR = resolve(__dirname, '../../../../docs/events');
@@ -30,51 +24,12 @@ function validator(type: EventType) {
   return validate;
 }
 
-/** A message with every field set to a non-default value: nested messages filled, one element per repeated field. */
-function sample(type: protobuf.Type): Record<string, unknown> {
-  const object: Record<string, unknown> = {};
-  for (const field of type.fieldsArray) {
-    const value = sampleValue(field);
-    object[field.name] = field.repeated ? [value] : value;
-  }
-  return object;
-}
-
-function sampleValue(field: protobuf.Field): unknown {
-  const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Enum) return Object.keys(resolved.values).at(-1);
-  if (resolved?.fullName === '.google.protobuf.Timestamp') return { seconds: 1767225600, nanos: 123000000 };
-  if (resolved?.fullName === '.google.protobuf.Duration') return { seconds: 90, nanos: 500000000 };
-  if (resolved instanceof protobuf.Type) return sample(resolved);
-  switch (field.type) {
-    case 'string':
-      return `${field.name}-1`;
-    case 'bool':
-      return true;
-    case 'bytes':
-      return Buffer.from([1, 2, 3]);
-    case 'int64':
-    case 'sint64':
-    case 'sfixed64':
-      return '-9007199254740993';
-    case 'uint64':
-    case 'fixed64':
-      return '18446744073709551615';
-    case 'int32':
-    case 'sint32':
-    case 'sfixed32':
-      return -42;
-    default:
-      return 42; // uint32, fixed32, double, float
-  }
-}
-
 /** The filled payload of a type, through the protobuf wire form and the catalogue codec, in proto3 JSON. */
 function samplePayloadJson(type: EventType): Record<string, unknown> {
-  const message = eventMessageType(type);
-  const bytes = message.encode(message.fromObject(sample(message))).finish();
-  const decoded = decodeEventPayload(type, bytes);
-  return eventPayloadToJson(type, encodeEventPayload(type, decoded)) as Record<string, unknown>;
+  return eventPayloadToJson(type, encodeEventPayload(type, exampleEventPayload(type))) as Record<
+    string,
+    unknown
+  >;
 }
 
 function cloudEvent(type: EventType, data: unknown): Record<string, unknown> {
@@ -90,6 +45,10 @@ function cloudEvent(type: EventType, data: unknown): Record<string, unknown> {
     dataschema: eventSchemaUri(type),
     tenantid: payload.tenantId,
     traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    auditsequence: '42',
+    audithash: 'a'.repeat(64),
+    auditprevioushash: '0'.repeat(64),
+    auditoutcome: 'none',
     data,
   };
 }

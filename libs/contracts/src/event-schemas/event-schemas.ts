@@ -7,6 +7,8 @@ export type { JsonSchema } from './proto-json';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
+const SHA256_PATTERN = '^[0-9a-f]{64}$';
+
 /** W3C Trace Context `traceparent`: version-traceid-parentid-flags. */
 const TRACEPARENT_PATTERN = '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
 
@@ -57,7 +59,20 @@ export function cloudEventSchema(type: EventType): JsonSchema {
       `A \`${type}\` event as a CloudEvents 1.0 structured-mode JSON record of ${TOPICS.auditAnalyst}. ` +
       `Its data is the ${messageName} payload (published on ${topic}) in proto3 JSON form.`,
     type: 'object',
-    required: ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data', 'tenantid'],
+    required: [
+      'specversion',
+      'id',
+      'source',
+      'type',
+      'time',
+      'datacontenttype',
+      'data',
+      'tenantid',
+      'auditsequence',
+      'audithash',
+      'auditprevioushash',
+      'auditoutcome',
+    ],
     properties: {
       specversion: { type: 'string', const: '1.0' },
       id: {
@@ -80,6 +95,26 @@ export function cloudEventSchema(type: EventType): JsonSchema {
         type: 'string',
         pattern: TRACEPARENT_PATTERN,
         description: 'Extension: W3C Trace Context of the operation that caused the event.',
+      },
+      auditsequence: {
+        type: 'string',
+        pattern: '^[1-9][0-9]*$',
+        description: "Extension: the record's position in its tenant's audit hash chain (1, 2, 3, ...).",
+      },
+      audithash: {
+        type: 'string',
+        pattern: SHA256_PATTERN,
+        description: 'Extension: SHA-256 (hex) of the audit record (docs/audit.md says how to recompute it).',
+      },
+      auditprevioushash: {
+        type: 'string',
+        pattern: SHA256_PATTERN,
+        description: "Extension: the previous record's audithash (64 zeros for a tenant's first record).",
+      },
+      auditoutcome: {
+        type: 'string',
+        enum: ['success', 'failure', 'denied', 'challenged', 'none'],
+        description: 'Extension: what the event says about the attempt it reports.',
       },
       data,
     },

@@ -1,2 +1,4 @@
 export * from './event-schemas';
 export * from './docs';
+export * from './cloud-event';
+export * from './example-payload';

@@ -24,25 +24,231 @@ export interface AuditEvent {
   recordTime:
     | Timestamp
     | undefined;
-  /** The event payload in proto3 JSON form. */
+  /** The event payload in proto3 JSON form, minimised (masked contacts, truncated addresses). */
   dataJson: string;
-  /** Position in the audit log, increasing. */
+  /** Position in the tenant's hash chain: 1, 2, 3, ... with no gaps. */
   sequence: string;
+  /** success, failure, denied, challenged or none (an event that is not an attempt). */
+  outcome: string;
+  /** SHA-256 (hex) of the record, chained: it covers the previous record's hash. */
+  hash: string;
+  previousHash: string;
+  /** The full client IP address while the IP retention allows; empty afterwards. */
+  clientIp: string;
+}
+
+/** AuditFilter selects a tenant's events; every field but tenant_id is optional. */
+export interface AuditFilter {
+  tenantId: string;
+  userId: string;
+  /** An event type (identity.user.created) or a prefix ending in a dot (factors.). */
+  type: string;
+  outcome: string;
+  /** Occurrence time range: from inclusive, to exclusive. */
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
 }
 
 export interface ListAuditEventsRequest {
   tenantId: string;
-  /** Optional filters. */
   userId: string;
   type: string;
   pageSize: number;
   /** Opaque cursor from a previous response. */
   pageToken: string;
+  outcome: string;
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
 }
 
 export interface ListAuditEventsResponse {
   events: AuditEvent[];
   nextPageToken: string;
+}
+
+export interface ExportAuditEventsRequest {
+  filter: AuditFilter | undefined;
+}
+
+export interface ExportAuditEventsResponse {
+  event: AuditEvent | undefined;
+}
+
+export interface VerifyAuditChainRequest {
+  tenantId: string;
+}
+
+/** ChainProblem names one broken link. */
+export interface ChainProblem {
+  /** EDITED, REMOVED, REORDERED or HEAD_MISMATCH. */
+  kind: string;
+  /** The chain position where the problem shows. */
+  sequence: string;
+  detail: string;
+}
+
+export interface VerifyAuditChainResponse {
+  intact: boolean;
+  /** Records checked, from first_sequence to last_sequence. */
+  checked: string;
+  firstSequence: string;
+  lastSequence: string;
+  /**
+   * Records before first_sequence were dropped by retention; the chain resumes from the hash
+   * kept when their partition was dropped.
+   */
+  droppedThroughSequence: string;
+  problems: ChainProblem[];
+}
+
+export interface GetMfaKpisRequest {
+  tenantId: string;
+  /** The period, whole UTC days: from inclusive, to exclusive. Defaults: the last 30 days. */
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
+}
+
+/** Adoption: users with at least one active factor among the tenant's active users. */
+export interface Adoption {
+  activeUsers: string;
+  usersWithFactor: string;
+  /** users_with_factor / active_users, 0 when there are no users. */
+  rate: number;
+}
+
+/** FactorTypeCount: active factors of one type at the end of the period. */
+export interface FactorTypeCount {
+  factorType: string;
+  active: string;
+}
+
+/** FunnelStep: enrolments of one factor type started and completed in the period. */
+export interface FunnelStep {
+  factorType: string;
+  started: string;
+  completed: string;
+  dropped: string;
+  completionRate: number;
+}
+
+/** ChallengeStats: challenges in the period, all factor types or one. */
+export interface ChallengeStats {
+  /** Empty for the total over every factor type. */
+  factorType: string;
+  started: string;
+  verified: string;
+  failed: string;
+  /**
+   * Started in the period, never verified, and past its expiry now (a challenge that ended in a
+   * factor lock counts here too).
+   */
+  abandoned: string;
+  /** verified / (verified + failed attempts) */
+  successRate: number;
+  abandonmentRate: number;
+  medianTimeToVerifyMs: string;
+  p90TimeToVerifyMs: string;
+  meanTimeToVerifyMs: string;
+}
+
+/** DeliveryStats: messages of one channel in the period, with their cost. */
+export interface DeliveryStats {
+  channel: string;
+  sent: string;
+  delivered: string;
+  failed: string;
+  refused: string;
+  /** delivered / sent */
+  successRate: number;
+  /** Spend as a decimal string in spend_currency (provider receipts), e.g. "12.3400". */
+  spend: string;
+  spendCurrency: string;
+}
+
+export interface RiskDecisionCount {
+  level: string;
+  decision: string;
+  count: string;
+}
+
+export interface RiskReasonCount {
+  reasonCode: string;
+  count: string;
+}
+
+/** DailyKpis: one UTC day of the period. */
+export interface DailyKpis {
+  /** YYYY-MM-DD */
+  date: string;
+  signInsSucceeded: string;
+  signInsFailed: string;
+  challengesStarted: string;
+  challengesVerified: string;
+  lockouts: string;
+  alerts: string;
+  usersWithFactor: string;
+  activeUsers: string;
+  spend: string;
+}
+
+/** Roi: messaging spend against the estimated loss prevented. */
+export interface Roi {
+  currency: string;
+  messagingSpend: string;
+  /** Attacks stopped: sign-ins denied by risk, plus factors locked after repeated wrong codes. */
+  preventedTakeovers: string;
+  lossValuePerTakeover: string;
+  estimatedLossPrevented: string;
+  /** (estimated_loss_prevented - messaging_spend) / messaging_spend; 0 when nothing was spent. */
+  roi: number;
+}
+
+export interface MfaKpis {
+  tenantId: string;
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
+  adoption: Adoption | undefined;
+  factorMix: FactorTypeCount[];
+  enrolmentFunnel: FunnelStep[];
+  challenges: ChallengeStats | undefined;
+  challengesByFactor: ChallengeStats[];
+  delivery: DeliveryStats[];
+  riskDecisions: RiskDecisionCount[];
+  riskReasons: RiskReasonCount[];
+  userLockouts: string;
+  factorLockouts: string;
+  alerts: string;
+  roi: Roi | undefined;
+  daily: DailyKpis[];
+}
+
+export interface GetMfaKpisResponse {
+  kpis: MfaKpis | undefined;
+}
+
+/** KpiSettings: what the tenant says an account takeover costs it. */
+export interface KpiSettings {
+  /** A decimal string, e.g. "1500.00". */
+  lossValuePerTakeover: string;
+  /** ISO 4217, e.g. USD; spend in other currencies is left out of the ROI. */
+  currency: string;
+}
+
+export interface GetKpiSettingsRequest {
+  tenantId: string;
+}
+
+export interface GetKpiSettingsResponse {
+  settings: KpiSettings | undefined;
+}
+
+export interface SetKpiSettingsRequest {
+  tenantId: string;
+  settings: KpiSettings | undefined;
+}
+
+export interface SetKpiSettingsResponse {
+  settings: KpiSettings | undefined;
 }
 
 function createBaseAuditEvent(): AuditEvent {
@@ -56,6 +262,10 @@ function createBaseAuditEvent(): AuditEvent {
     recordTime: undefined,
     dataJson: "",
     sequence: "0",
+    outcome: "",
+    hash: "",
+    previousHash: "",
+    clientIp: "",
   };
 }
 
@@ -87,6 +297,18 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.sequence !== "0") {
       writer.uint32(72).int64(message.sequence);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(82).string(message.outcome);
+    }
+    if (message.hash !== "") {
+      writer.uint32(90).string(message.hash);
+    }
+    if (message.previousHash !== "") {
+      writer.uint32(98).string(message.previousHash);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(106).string(message.clientIp);
     }
     return writer;
   },
@@ -176,6 +398,38 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.sequence = reader.int64().toString();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.hash = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.previousHash = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +477,18 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         ? globalThis.String(object.data_json)
         : "",
       sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      previousHash: isSet(object.previousHash)
+        ? globalThis.String(object.previousHash)
+        : isSet(object.previous_hash)
+        ? globalThis.String(object.previous_hash)
+        : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -255,12 +521,184 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.sequence !== "0") {
       obj.sequence = message.sequence;
     }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.hash !== "") {
+      obj.hash = message.hash;
+    }
+    if (message.previousHash !== "") {
+      obj.previousHash = message.previousHash;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
+    }
+    return obj;
+  },
+};
+
+function createBaseAuditFilter(): AuditFilter {
+  return { tenantId: "", userId: "", type: "", outcome: "", fromTime: undefined, toTime: undefined };
+}
+
+export const AuditFilter: MessageFns<AuditFilter> = {
+  encode(message: AuditFilter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(34).string(message.outcome);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(42).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditFilter {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditFilter();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditFilter {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: AuditFilter): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
     return obj;
   },
 };
 
 function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
-  return { tenantId: "", userId: "", type: "", pageSize: 0, pageToken: "" };
+  return {
+    tenantId: "",
+    userId: "",
+    type: "",
+    pageSize: 0,
+    pageToken: "",
+    outcome: "",
+    fromTime: undefined,
+    toTime: undefined,
+  };
 }
 
 export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
@@ -279,6 +717,15 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(50).string(message.outcome);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(58).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -336,6 +783,30 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -371,6 +842,17 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
     };
   },
 
@@ -390,6 +872,15 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
     }
     return obj;
   },
@@ -474,28 +965,2637 @@ export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
   },
 };
 
-/** AuditService answers questions about the append-only audit log. Internal: only the gateway calls it. */
-
-export interface AuditServiceClient {
-  /** Lists a tenant's audit events, oldest first, with cursor pagination. */
-
-  listAuditEvents(request: ListAuditEventsRequest, metadata?: Metadata): Observable<ListAuditEventsResponse>;
+function createBaseExportAuditEventsRequest(): ExportAuditEventsRequest {
+  return { filter: undefined };
 }
 
-/** AuditService answers questions about the append-only audit log. Internal: only the gateway calls it. */
+export const ExportAuditEventsRequest: MessageFns<ExportAuditEventsRequest> = {
+  encode(message: ExportAuditEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.filter !== undefined) {
+      AuditFilter.encode(message.filter, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportAuditEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportAuditEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.filter = AuditFilter.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportAuditEventsRequest {
+    return { filter: isSet(object.filter) ? AuditFilter.fromJSON(object.filter) : undefined };
+  },
+
+  toJSON(message: ExportAuditEventsRequest): unknown {
+    const obj: any = {};
+    if (message.filter !== undefined) {
+      obj.filter = AuditFilter.toJSON(message.filter);
+    }
+    return obj;
+  },
+};
+
+function createBaseExportAuditEventsResponse(): ExportAuditEventsResponse {
+  return { event: undefined };
+}
+
+export const ExportAuditEventsResponse: MessageFns<ExportAuditEventsResponse> = {
+  encode(message: ExportAuditEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== undefined) {
+      AuditEvent.encode(message.event, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportAuditEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportAuditEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = AuditEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportAuditEventsResponse {
+    return { event: isSet(object.event) ? AuditEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: ExportAuditEventsResponse): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = AuditEvent.toJSON(message.event);
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuditChainRequest(): VerifyAuditChainRequest {
+  return { tenantId: "" };
+}
+
+export const VerifyAuditChainRequest: MessageFns<VerifyAuditChainRequest> = {
+  encode(message: VerifyAuditChainRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuditChainRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuditChainRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuditChainRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyAuditChainRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseChainProblem(): ChainProblem {
+  return { kind: "", sequence: "0", detail: "" };
+}
+
+export const ChainProblem: MessageFns<ChainProblem> = {
+  encode(message: ChainProblem, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.sequence !== "0") {
+      writer.uint32(16).int64(message.sequence);
+    }
+    if (message.detail !== "") {
+      writer.uint32(26).string(message.detail);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChainProblem {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChainProblem();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detail = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChainProblem {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      detail: isSet(object.detail) ? globalThis.String(object.detail) : "",
+    };
+  },
+
+  toJSON(message: ChainProblem): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.sequence !== "0") {
+      obj.sequence = message.sequence;
+    }
+    if (message.detail !== "") {
+      obj.detail = message.detail;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuditChainResponse(): VerifyAuditChainResponse {
+  return {
+    intact: false,
+    checked: "0",
+    firstSequence: "0",
+    lastSequence: "0",
+    droppedThroughSequence: "0",
+    problems: [],
+  };
+}
+
+export const VerifyAuditChainResponse: MessageFns<VerifyAuditChainResponse> = {
+  encode(message: VerifyAuditChainResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.intact !== false) {
+      writer.uint32(8).bool(message.intact);
+    }
+    if (message.checked !== "0") {
+      writer.uint32(16).int64(message.checked);
+    }
+    if (message.firstSequence !== "0") {
+      writer.uint32(24).int64(message.firstSequence);
+    }
+    if (message.lastSequence !== "0") {
+      writer.uint32(32).int64(message.lastSequence);
+    }
+    if (message.droppedThroughSequence !== "0") {
+      writer.uint32(40).int64(message.droppedThroughSequence);
+    }
+    for (const v of message.problems) {
+      ChainProblem.encode(v!, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuditChainResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuditChainResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.intact = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.checked = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.firstSequence = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.lastSequence = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.droppedThroughSequence = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.problems.push(ChainProblem.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuditChainResponse {
+    return {
+      intact: isSet(object.intact) ? globalThis.Boolean(object.intact) : false,
+      checked: isSet(object.checked) ? globalThis.String(object.checked) : "0",
+      firstSequence: isSet(object.firstSequence)
+        ? globalThis.String(object.firstSequence)
+        : isSet(object.first_sequence)
+        ? globalThis.String(object.first_sequence)
+        : "0",
+      lastSequence: isSet(object.lastSequence)
+        ? globalThis.String(object.lastSequence)
+        : isSet(object.last_sequence)
+        ? globalThis.String(object.last_sequence)
+        : "0",
+      droppedThroughSequence: isSet(object.droppedThroughSequence)
+        ? globalThis.String(object.droppedThroughSequence)
+        : isSet(object.dropped_through_sequence)
+        ? globalThis.String(object.dropped_through_sequence)
+        : "0",
+      problems: globalThis.Array.isArray(object?.problems)
+        ? object.problems.map((e: any) => ChainProblem.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: VerifyAuditChainResponse): unknown {
+    const obj: any = {};
+    if (message.intact !== false) {
+      obj.intact = message.intact;
+    }
+    if (message.checked !== "0") {
+      obj.checked = message.checked;
+    }
+    if (message.firstSequence !== "0") {
+      obj.firstSequence = message.firstSequence;
+    }
+    if (message.lastSequence !== "0") {
+      obj.lastSequence = message.lastSequence;
+    }
+    if (message.droppedThroughSequence !== "0") {
+      obj.droppedThroughSequence = message.droppedThroughSequence;
+    }
+    if (message.problems?.length) {
+      obj.problems = message.problems.map((e) => ChainProblem.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseGetMfaKpisRequest(): GetMfaKpisRequest {
+  return { tenantId: "", fromTime: undefined, toTime: undefined };
+}
+
+export const GetMfaKpisRequest: MessageFns<GetMfaKpisRequest> = {
+  encode(message: GetMfaKpisRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(18).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMfaKpisRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMfaKpisRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMfaKpisRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetMfaKpisRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseAdoption(): Adoption {
+  return { activeUsers: "0", usersWithFactor: "0", rate: 0 };
+}
+
+export const Adoption: MessageFns<Adoption> = {
+  encode(message: Adoption, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.activeUsers !== "0") {
+      writer.uint32(8).int64(message.activeUsers);
+    }
+    if (message.usersWithFactor !== "0") {
+      writer.uint32(16).int64(message.usersWithFactor);
+    }
+    if (message.rate !== 0) {
+      writer.uint32(25).double(message.rate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Adoption {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAdoption();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.activeUsers = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.usersWithFactor = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.rate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Adoption {
+    return {
+      activeUsers: isSet(object.activeUsers)
+        ? globalThis.String(object.activeUsers)
+        : isSet(object.active_users)
+        ? globalThis.String(object.active_users)
+        : "0",
+      usersWithFactor: isSet(object.usersWithFactor)
+        ? globalThis.String(object.usersWithFactor)
+        : isSet(object.users_with_factor)
+        ? globalThis.String(object.users_with_factor)
+        : "0",
+      rate: isSet(object.rate) ? globalThis.Number(object.rate) : 0,
+    };
+  },
+
+  toJSON(message: Adoption): unknown {
+    const obj: any = {};
+    if (message.activeUsers !== "0") {
+      obj.activeUsers = message.activeUsers;
+    }
+    if (message.usersWithFactor !== "0") {
+      obj.usersWithFactor = message.usersWithFactor;
+    }
+    if (message.rate !== 0) {
+      obj.rate = floatToJson(message.rate);
+    }
+    return obj;
+  },
+};
+
+function createBaseFactorTypeCount(): FactorTypeCount {
+  return { factorType: "", active: "0" };
+}
+
+export const FactorTypeCount: MessageFns<FactorTypeCount> = {
+  encode(message: FactorTypeCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factorType !== "") {
+      writer.uint32(10).string(message.factorType);
+    }
+    if (message.active !== "0") {
+      writer.uint32(16).int64(message.active);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FactorTypeCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFactorTypeCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factorType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.active = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FactorTypeCount {
+    return {
+      factorType: isSet(object.factorType)
+        ? globalThis.String(object.factorType)
+        : isSet(object.factor_type)
+        ? globalThis.String(object.factor_type)
+        : "",
+      active: isSet(object.active) ? globalThis.String(object.active) : "0",
+    };
+  },
+
+  toJSON(message: FactorTypeCount): unknown {
+    const obj: any = {};
+    if (message.factorType !== "") {
+      obj.factorType = message.factorType;
+    }
+    if (message.active !== "0") {
+      obj.active = message.active;
+    }
+    return obj;
+  },
+};
+
+function createBaseFunnelStep(): FunnelStep {
+  return { factorType: "", started: "0", completed: "0", dropped: "0", completionRate: 0 };
+}
+
+export const FunnelStep: MessageFns<FunnelStep> = {
+  encode(message: FunnelStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factorType !== "") {
+      writer.uint32(10).string(message.factorType);
+    }
+    if (message.started !== "0") {
+      writer.uint32(16).int64(message.started);
+    }
+    if (message.completed !== "0") {
+      writer.uint32(24).int64(message.completed);
+    }
+    if (message.dropped !== "0") {
+      writer.uint32(32).int64(message.dropped);
+    }
+    if (message.completionRate !== 0) {
+      writer.uint32(41).double(message.completionRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FunnelStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFunnelStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factorType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.started = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.completed = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.dropped = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.completionRate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FunnelStep {
+    return {
+      factorType: isSet(object.factorType)
+        ? globalThis.String(object.factorType)
+        : isSet(object.factor_type)
+        ? globalThis.String(object.factor_type)
+        : "",
+      started: isSet(object.started) ? globalThis.String(object.started) : "0",
+      completed: isSet(object.completed) ? globalThis.String(object.completed) : "0",
+      dropped: isSet(object.dropped) ? globalThis.String(object.dropped) : "0",
+      completionRate: isSet(object.completionRate)
+        ? globalThis.Number(object.completionRate)
+        : isSet(object.completion_rate)
+        ? globalThis.Number(object.completion_rate)
+        : 0,
+    };
+  },
+
+  toJSON(message: FunnelStep): unknown {
+    const obj: any = {};
+    if (message.factorType !== "") {
+      obj.factorType = message.factorType;
+    }
+    if (message.started !== "0") {
+      obj.started = message.started;
+    }
+    if (message.completed !== "0") {
+      obj.completed = message.completed;
+    }
+    if (message.dropped !== "0") {
+      obj.dropped = message.dropped;
+    }
+    if (message.completionRate !== 0) {
+      obj.completionRate = floatToJson(message.completionRate);
+    }
+    return obj;
+  },
+};
+
+function createBaseChallengeStats(): ChallengeStats {
+  return {
+    factorType: "",
+    started: "0",
+    verified: "0",
+    failed: "0",
+    abandoned: "0",
+    successRate: 0,
+    abandonmentRate: 0,
+    medianTimeToVerifyMs: "0",
+    p90TimeToVerifyMs: "0",
+    meanTimeToVerifyMs: "0",
+  };
+}
+
+export const ChallengeStats: MessageFns<ChallengeStats> = {
+  encode(message: ChallengeStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.factorType !== "") {
+      writer.uint32(10).string(message.factorType);
+    }
+    if (message.started !== "0") {
+      writer.uint32(16).int64(message.started);
+    }
+    if (message.verified !== "0") {
+      writer.uint32(24).int64(message.verified);
+    }
+    if (message.failed !== "0") {
+      writer.uint32(32).int64(message.failed);
+    }
+    if (message.abandoned !== "0") {
+      writer.uint32(40).int64(message.abandoned);
+    }
+    if (message.successRate !== 0) {
+      writer.uint32(49).double(message.successRate);
+    }
+    if (message.abandonmentRate !== 0) {
+      writer.uint32(57).double(message.abandonmentRate);
+    }
+    if (message.medianTimeToVerifyMs !== "0") {
+      writer.uint32(64).int64(message.medianTimeToVerifyMs);
+    }
+    if (message.p90TimeToVerifyMs !== "0") {
+      writer.uint32(72).int64(message.p90TimeToVerifyMs);
+    }
+    if (message.meanTimeToVerifyMs !== "0") {
+      writer.uint32(80).int64(message.meanTimeToVerifyMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChallengeStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChallengeStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.factorType = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.started = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.verified = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failed = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.abandoned = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.successRate = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.abandonmentRate = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.medianTimeToVerifyMs = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.p90TimeToVerifyMs = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.meanTimeToVerifyMs = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChallengeStats {
+    return {
+      factorType: isSet(object.factorType)
+        ? globalThis.String(object.factorType)
+        : isSet(object.factor_type)
+        ? globalThis.String(object.factor_type)
+        : "",
+      started: isSet(object.started) ? globalThis.String(object.started) : "0",
+      verified: isSet(object.verified) ? globalThis.String(object.verified) : "0",
+      failed: isSet(object.failed) ? globalThis.String(object.failed) : "0",
+      abandoned: isSet(object.abandoned) ? globalThis.String(object.abandoned) : "0",
+      successRate: isSet(object.successRate)
+        ? globalThis.Number(object.successRate)
+        : isSet(object.success_rate)
+        ? globalThis.Number(object.success_rate)
+        : 0,
+      abandonmentRate: isSet(object.abandonmentRate)
+        ? globalThis.Number(object.abandonmentRate)
+        : isSet(object.abandonment_rate)
+        ? globalThis.Number(object.abandonment_rate)
+        : 0,
+      medianTimeToVerifyMs: isSet(object.medianTimeToVerifyMs)
+        ? globalThis.String(object.medianTimeToVerifyMs)
+        : isSet(object.median_time_to_verify_ms)
+        ? globalThis.String(object.median_time_to_verify_ms)
+        : "0",
+      p90TimeToVerifyMs: isSet(object.p90TimeToVerifyMs)
+        ? globalThis.String(object.p90TimeToVerifyMs)
+        : isSet(object.p90_time_to_verify_ms)
+        ? globalThis.String(object.p90_time_to_verify_ms)
+        : "0",
+      meanTimeToVerifyMs: isSet(object.meanTimeToVerifyMs)
+        ? globalThis.String(object.meanTimeToVerifyMs)
+        : isSet(object.mean_time_to_verify_ms)
+        ? globalThis.String(object.mean_time_to_verify_ms)
+        : "0",
+    };
+  },
+
+  toJSON(message: ChallengeStats): unknown {
+    const obj: any = {};
+    if (message.factorType !== "") {
+      obj.factorType = message.factorType;
+    }
+    if (message.started !== "0") {
+      obj.started = message.started;
+    }
+    if (message.verified !== "0") {
+      obj.verified = message.verified;
+    }
+    if (message.failed !== "0") {
+      obj.failed = message.failed;
+    }
+    if (message.abandoned !== "0") {
+      obj.abandoned = message.abandoned;
+    }
+    if (message.successRate !== 0) {
+      obj.successRate = floatToJson(message.successRate);
+    }
+    if (message.abandonmentRate !== 0) {
+      obj.abandonmentRate = floatToJson(message.abandonmentRate);
+    }
+    if (message.medianTimeToVerifyMs !== "0") {
+      obj.medianTimeToVerifyMs = message.medianTimeToVerifyMs;
+    }
+    if (message.p90TimeToVerifyMs !== "0") {
+      obj.p90TimeToVerifyMs = message.p90TimeToVerifyMs;
+    }
+    if (message.meanTimeToVerifyMs !== "0") {
+      obj.meanTimeToVerifyMs = message.meanTimeToVerifyMs;
+    }
+    return obj;
+  },
+};
+
+function createBaseDeliveryStats(): DeliveryStats {
+  return {
+    channel: "",
+    sent: "0",
+    delivered: "0",
+    failed: "0",
+    refused: "0",
+    successRate: 0,
+    spend: "",
+    spendCurrency: "",
+  };
+}
+
+export const DeliveryStats: MessageFns<DeliveryStats> = {
+  encode(message: DeliveryStats, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.channel !== "") {
+      writer.uint32(10).string(message.channel);
+    }
+    if (message.sent !== "0") {
+      writer.uint32(16).int64(message.sent);
+    }
+    if (message.delivered !== "0") {
+      writer.uint32(24).int64(message.delivered);
+    }
+    if (message.failed !== "0") {
+      writer.uint32(32).int64(message.failed);
+    }
+    if (message.refused !== "0") {
+      writer.uint32(40).int64(message.refused);
+    }
+    if (message.successRate !== 0) {
+      writer.uint32(49).double(message.successRate);
+    }
+    if (message.spend !== "") {
+      writer.uint32(58).string(message.spend);
+    }
+    if (message.spendCurrency !== "") {
+      writer.uint32(66).string(message.spendCurrency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeliveryStats {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeliveryStats();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.channel = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sent = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.delivered = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.failed = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.refused = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.successRate = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.spend = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.spendCurrency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeliveryStats {
+    return {
+      channel: isSet(object.channel) ? globalThis.String(object.channel) : "",
+      sent: isSet(object.sent) ? globalThis.String(object.sent) : "0",
+      delivered: isSet(object.delivered) ? globalThis.String(object.delivered) : "0",
+      failed: isSet(object.failed) ? globalThis.String(object.failed) : "0",
+      refused: isSet(object.refused) ? globalThis.String(object.refused) : "0",
+      successRate: isSet(object.successRate)
+        ? globalThis.Number(object.successRate)
+        : isSet(object.success_rate)
+        ? globalThis.Number(object.success_rate)
+        : 0,
+      spend: isSet(object.spend) ? globalThis.String(object.spend) : "",
+      spendCurrency: isSet(object.spendCurrency)
+        ? globalThis.String(object.spendCurrency)
+        : isSet(object.spend_currency)
+        ? globalThis.String(object.spend_currency)
+        : "",
+    };
+  },
+
+  toJSON(message: DeliveryStats): unknown {
+    const obj: any = {};
+    if (message.channel !== "") {
+      obj.channel = message.channel;
+    }
+    if (message.sent !== "0") {
+      obj.sent = message.sent;
+    }
+    if (message.delivered !== "0") {
+      obj.delivered = message.delivered;
+    }
+    if (message.failed !== "0") {
+      obj.failed = message.failed;
+    }
+    if (message.refused !== "0") {
+      obj.refused = message.refused;
+    }
+    if (message.successRate !== 0) {
+      obj.successRate = floatToJson(message.successRate);
+    }
+    if (message.spend !== "") {
+      obj.spend = message.spend;
+    }
+    if (message.spendCurrency !== "") {
+      obj.spendCurrency = message.spendCurrency;
+    }
+    return obj;
+  },
+};
+
+function createBaseRiskDecisionCount(): RiskDecisionCount {
+  return { level: "", decision: "", count: "0" };
+}
+
+export const RiskDecisionCount: MessageFns<RiskDecisionCount> = {
+  encode(message: RiskDecisionCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.level !== "") {
+      writer.uint32(10).string(message.level);
+    }
+    if (message.decision !== "") {
+      writer.uint32(18).string(message.decision);
+    }
+    if (message.count !== "0") {
+      writer.uint32(24).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RiskDecisionCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRiskDecisionCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.level = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.decision = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RiskDecisionCount {
+    return {
+      level: isSet(object.level) ? globalThis.String(object.level) : "",
+      decision: isSet(object.decision) ? globalThis.String(object.decision) : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: RiskDecisionCount): unknown {
+    const obj: any = {};
+    if (message.level !== "") {
+      obj.level = message.level;
+    }
+    if (message.decision !== "") {
+      obj.decision = message.decision;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+};
+
+function createBaseRiskReasonCount(): RiskReasonCount {
+  return { reasonCode: "", count: "0" };
+}
+
+export const RiskReasonCount: MessageFns<RiskReasonCount> = {
+  encode(message: RiskReasonCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reasonCode !== "") {
+      writer.uint32(10).string(message.reasonCode);
+    }
+    if (message.count !== "0") {
+      writer.uint32(16).int64(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RiskReasonCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRiskReasonCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reasonCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RiskReasonCount {
+    return {
+      reasonCode: isSet(object.reasonCode)
+        ? globalThis.String(object.reasonCode)
+        : isSet(object.reason_code)
+        ? globalThis.String(object.reason_code)
+        : "",
+      count: isSet(object.count) ? globalThis.String(object.count) : "0",
+    };
+  },
+
+  toJSON(message: RiskReasonCount): unknown {
+    const obj: any = {};
+    if (message.reasonCode !== "") {
+      obj.reasonCode = message.reasonCode;
+    }
+    if (message.count !== "0") {
+      obj.count = message.count;
+    }
+    return obj;
+  },
+};
+
+function createBaseDailyKpis(): DailyKpis {
+  return {
+    date: "",
+    signInsSucceeded: "0",
+    signInsFailed: "0",
+    challengesStarted: "0",
+    challengesVerified: "0",
+    lockouts: "0",
+    alerts: "0",
+    usersWithFactor: "0",
+    activeUsers: "0",
+    spend: "",
+  };
+}
+
+export const DailyKpis: MessageFns<DailyKpis> = {
+  encode(message: DailyKpis, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.date !== "") {
+      writer.uint32(10).string(message.date);
+    }
+    if (message.signInsSucceeded !== "0") {
+      writer.uint32(16).int64(message.signInsSucceeded);
+    }
+    if (message.signInsFailed !== "0") {
+      writer.uint32(24).int64(message.signInsFailed);
+    }
+    if (message.challengesStarted !== "0") {
+      writer.uint32(32).int64(message.challengesStarted);
+    }
+    if (message.challengesVerified !== "0") {
+      writer.uint32(40).int64(message.challengesVerified);
+    }
+    if (message.lockouts !== "0") {
+      writer.uint32(48).int64(message.lockouts);
+    }
+    if (message.alerts !== "0") {
+      writer.uint32(56).int64(message.alerts);
+    }
+    if (message.usersWithFactor !== "0") {
+      writer.uint32(64).int64(message.usersWithFactor);
+    }
+    if (message.activeUsers !== "0") {
+      writer.uint32(72).int64(message.activeUsers);
+    }
+    if (message.spend !== "") {
+      writer.uint32(82).string(message.spend);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DailyKpis {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDailyKpis();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.date = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.signInsSucceeded = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.signInsFailed = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.challengesStarted = reader.int64().toString();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.challengesVerified = reader.int64().toString();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lockouts = reader.int64().toString();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.alerts = reader.int64().toString();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.usersWithFactor = reader.int64().toString();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.activeUsers = reader.int64().toString();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.spend = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DailyKpis {
+    return {
+      date: isSet(object.date) ? globalThis.String(object.date) : "",
+      signInsSucceeded: isSet(object.signInsSucceeded)
+        ? globalThis.String(object.signInsSucceeded)
+        : isSet(object.sign_ins_succeeded)
+        ? globalThis.String(object.sign_ins_succeeded)
+        : "0",
+      signInsFailed: isSet(object.signInsFailed)
+        ? globalThis.String(object.signInsFailed)
+        : isSet(object.sign_ins_failed)
+        ? globalThis.String(object.sign_ins_failed)
+        : "0",
+      challengesStarted: isSet(object.challengesStarted)
+        ? globalThis.String(object.challengesStarted)
+        : isSet(object.challenges_started)
+        ? globalThis.String(object.challenges_started)
+        : "0",
+      challengesVerified: isSet(object.challengesVerified)
+        ? globalThis.String(object.challengesVerified)
+        : isSet(object.challenges_verified)
+        ? globalThis.String(object.challenges_verified)
+        : "0",
+      lockouts: isSet(object.lockouts) ? globalThis.String(object.lockouts) : "0",
+      alerts: isSet(object.alerts) ? globalThis.String(object.alerts) : "0",
+      usersWithFactor: isSet(object.usersWithFactor)
+        ? globalThis.String(object.usersWithFactor)
+        : isSet(object.users_with_factor)
+        ? globalThis.String(object.users_with_factor)
+        : "0",
+      activeUsers: isSet(object.activeUsers)
+        ? globalThis.String(object.activeUsers)
+        : isSet(object.active_users)
+        ? globalThis.String(object.active_users)
+        : "0",
+      spend: isSet(object.spend) ? globalThis.String(object.spend) : "",
+    };
+  },
+
+  toJSON(message: DailyKpis): unknown {
+    const obj: any = {};
+    if (message.date !== "") {
+      obj.date = message.date;
+    }
+    if (message.signInsSucceeded !== "0") {
+      obj.signInsSucceeded = message.signInsSucceeded;
+    }
+    if (message.signInsFailed !== "0") {
+      obj.signInsFailed = message.signInsFailed;
+    }
+    if (message.challengesStarted !== "0") {
+      obj.challengesStarted = message.challengesStarted;
+    }
+    if (message.challengesVerified !== "0") {
+      obj.challengesVerified = message.challengesVerified;
+    }
+    if (message.lockouts !== "0") {
+      obj.lockouts = message.lockouts;
+    }
+    if (message.alerts !== "0") {
+      obj.alerts = message.alerts;
+    }
+    if (message.usersWithFactor !== "0") {
+      obj.usersWithFactor = message.usersWithFactor;
+    }
+    if (message.activeUsers !== "0") {
+      obj.activeUsers = message.activeUsers;
+    }
+    if (message.spend !== "") {
+      obj.spend = message.spend;
+    }
+    return obj;
+  },
+};
+
+function createBaseRoi(): Roi {
+  return {
+    currency: "",
+    messagingSpend: "",
+    preventedTakeovers: "0",
+    lossValuePerTakeover: "",
+    estimatedLossPrevented: "",
+    roi: 0,
+  };
+}
+
+export const Roi: MessageFns<Roi> = {
+  encode(message: Roi, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currency !== "") {
+      writer.uint32(10).string(message.currency);
+    }
+    if (message.messagingSpend !== "") {
+      writer.uint32(18).string(message.messagingSpend);
+    }
+    if (message.preventedTakeovers !== "0") {
+      writer.uint32(24).int64(message.preventedTakeovers);
+    }
+    if (message.lossValuePerTakeover !== "") {
+      writer.uint32(34).string(message.lossValuePerTakeover);
+    }
+    if (message.estimatedLossPrevented !== "") {
+      writer.uint32(42).string(message.estimatedLossPrevented);
+    }
+    if (message.roi !== 0) {
+      writer.uint32(49).double(message.roi);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Roi {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoi();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messagingSpend = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.preventedTakeovers = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lossValuePerTakeover = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.estimatedLossPrevented = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.roi = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Roi {
+    return {
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      messagingSpend: isSet(object.messagingSpend)
+        ? globalThis.String(object.messagingSpend)
+        : isSet(object.messaging_spend)
+        ? globalThis.String(object.messaging_spend)
+        : "",
+      preventedTakeovers: isSet(object.preventedTakeovers)
+        ? globalThis.String(object.preventedTakeovers)
+        : isSet(object.prevented_takeovers)
+        ? globalThis.String(object.prevented_takeovers)
+        : "0",
+      lossValuePerTakeover: isSet(object.lossValuePerTakeover)
+        ? globalThis.String(object.lossValuePerTakeover)
+        : isSet(object.loss_value_per_takeover)
+        ? globalThis.String(object.loss_value_per_takeover)
+        : "",
+      estimatedLossPrevented: isSet(object.estimatedLossPrevented)
+        ? globalThis.String(object.estimatedLossPrevented)
+        : isSet(object.estimated_loss_prevented)
+        ? globalThis.String(object.estimated_loss_prevented)
+        : "",
+      roi: isSet(object.roi) ? globalThis.Number(object.roi) : 0,
+    };
+  },
+
+  toJSON(message: Roi): unknown {
+    const obj: any = {};
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.messagingSpend !== "") {
+      obj.messagingSpend = message.messagingSpend;
+    }
+    if (message.preventedTakeovers !== "0") {
+      obj.preventedTakeovers = message.preventedTakeovers;
+    }
+    if (message.lossValuePerTakeover !== "") {
+      obj.lossValuePerTakeover = message.lossValuePerTakeover;
+    }
+    if (message.estimatedLossPrevented !== "") {
+      obj.estimatedLossPrevented = message.estimatedLossPrevented;
+    }
+    if (message.roi !== 0) {
+      obj.roi = floatToJson(message.roi);
+    }
+    return obj;
+  },
+};
+
+function createBaseMfaKpis(): MfaKpis {
+  return {
+    tenantId: "",
+    fromTime: undefined,
+    toTime: undefined,
+    adoption: undefined,
+    factorMix: [],
+    enrolmentFunnel: [],
+    challenges: undefined,
+    challengesByFactor: [],
+    delivery: [],
+    riskDecisions: [],
+    riskReasons: [],
+    userLockouts: "0",
+    factorLockouts: "0",
+    alerts: "0",
+    roi: undefined,
+    daily: [],
+  };
+}
+
+export const MfaKpis: MessageFns<MfaKpis> = {
+  encode(message: MfaKpis, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(18).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(26).fork()).join();
+    }
+    if (message.adoption !== undefined) {
+      Adoption.encode(message.adoption, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.factorMix) {
+      FactorTypeCount.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.enrolmentFunnel) {
+      FunnelStep.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.challenges !== undefined) {
+      ChallengeStats.encode(message.challenges, writer.uint32(58).fork()).join();
+    }
+    for (const v of message.challengesByFactor) {
+      ChallengeStats.encode(v!, writer.uint32(66).fork()).join();
+    }
+    for (const v of message.delivery) {
+      DeliveryStats.encode(v!, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.riskDecisions) {
+      RiskDecisionCount.encode(v!, writer.uint32(82).fork()).join();
+    }
+    for (const v of message.riskReasons) {
+      RiskReasonCount.encode(v!, writer.uint32(90).fork()).join();
+    }
+    if (message.userLockouts !== "0") {
+      writer.uint32(96).int64(message.userLockouts);
+    }
+    if (message.factorLockouts !== "0") {
+      writer.uint32(104).int64(message.factorLockouts);
+    }
+    if (message.alerts !== "0") {
+      writer.uint32(112).int64(message.alerts);
+    }
+    if (message.roi !== undefined) {
+      Roi.encode(message.roi, writer.uint32(122).fork()).join();
+    }
+    for (const v of message.daily) {
+      DailyKpis.encode(v!, writer.uint32(130).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MfaKpis {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMfaKpis();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.adoption = Adoption.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.factorMix.push(FactorTypeCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.enrolmentFunnel.push(FunnelStep.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.challenges = ChallengeStats.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.challengesByFactor.push(ChallengeStats.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.delivery.push(DeliveryStats.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.riskDecisions.push(RiskDecisionCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.riskReasons.push(RiskReasonCount.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.userLockouts = reader.int64().toString();
+            continue;
+          }
+          case 13: {
+            if (tag !== 104) {
+              break;
+            }
+
+            message.factorLockouts = reader.int64().toString();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.alerts = reader.int64().toString();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.roi = Roi.decode(reader, reader.uint32());
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.daily.push(DailyKpis.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MfaKpis {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+      adoption: isSet(object.adoption) ? Adoption.fromJSON(object.adoption) : undefined,
+      factorMix: globalThis.Array.isArray(object?.factorMix)
+        ? object.factorMix.map((e: any) => FactorTypeCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.factor_mix)
+        ? object.factor_mix.map((e: any) => FactorTypeCount.fromJSON(e))
+        : [],
+      enrolmentFunnel: globalThis.Array.isArray(object?.enrolmentFunnel)
+        ? object.enrolmentFunnel.map((e: any) => FunnelStep.fromJSON(e))
+        : globalThis.Array.isArray(object?.enrolment_funnel)
+        ? object.enrolment_funnel.map((e: any) => FunnelStep.fromJSON(e))
+        : [],
+      challenges: isSet(object.challenges) ? ChallengeStats.fromJSON(object.challenges) : undefined,
+      challengesByFactor: globalThis.Array.isArray(object?.challengesByFactor)
+        ? object.challengesByFactor.map((e: any) => ChallengeStats.fromJSON(e))
+        : globalThis.Array.isArray(object?.challenges_by_factor)
+        ? object.challenges_by_factor.map((e: any) => ChallengeStats.fromJSON(e))
+        : [],
+      delivery: globalThis.Array.isArray(object?.delivery)
+        ? object.delivery.map((e: any) => DeliveryStats.fromJSON(e))
+        : [],
+      riskDecisions: globalThis.Array.isArray(object?.riskDecisions)
+        ? object.riskDecisions.map((e: any) => RiskDecisionCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.risk_decisions)
+        ? object.risk_decisions.map((e: any) => RiskDecisionCount.fromJSON(e))
+        : [],
+      riskReasons: globalThis.Array.isArray(object?.riskReasons)
+        ? object.riskReasons.map((e: any) => RiskReasonCount.fromJSON(e))
+        : globalThis.Array.isArray(object?.risk_reasons)
+        ? object.risk_reasons.map((e: any) => RiskReasonCount.fromJSON(e))
+        : [],
+      userLockouts: isSet(object.userLockouts)
+        ? globalThis.String(object.userLockouts)
+        : isSet(object.user_lockouts)
+        ? globalThis.String(object.user_lockouts)
+        : "0",
+      factorLockouts: isSet(object.factorLockouts)
+        ? globalThis.String(object.factorLockouts)
+        : isSet(object.factor_lockouts)
+        ? globalThis.String(object.factor_lockouts)
+        : "0",
+      alerts: isSet(object.alerts) ? globalThis.String(object.alerts) : "0",
+      roi: isSet(object.roi) ? Roi.fromJSON(object.roi) : undefined,
+      daily: globalThis.Array.isArray(object?.daily)
+        ? object.daily.map((e: any) => DailyKpis.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: MfaKpis): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
+    if (message.adoption !== undefined) {
+      obj.adoption = Adoption.toJSON(message.adoption);
+    }
+    if (message.factorMix?.length) {
+      obj.factorMix = message.factorMix.map((e) => FactorTypeCount.toJSON(e));
+    }
+    if (message.enrolmentFunnel?.length) {
+      obj.enrolmentFunnel = message.enrolmentFunnel.map((e) => FunnelStep.toJSON(e));
+    }
+    if (message.challenges !== undefined) {
+      obj.challenges = ChallengeStats.toJSON(message.challenges);
+    }
+    if (message.challengesByFactor?.length) {
+      obj.challengesByFactor = message.challengesByFactor.map((e) => ChallengeStats.toJSON(e));
+    }
+    if (message.delivery?.length) {
+      obj.delivery = message.delivery.map((e) => DeliveryStats.toJSON(e));
+    }
+    if (message.riskDecisions?.length) {
+      obj.riskDecisions = message.riskDecisions.map((e) => RiskDecisionCount.toJSON(e));
+    }
+    if (message.riskReasons?.length) {
+      obj.riskReasons = message.riskReasons.map((e) => RiskReasonCount.toJSON(e));
+    }
+    if (message.userLockouts !== "0") {
+      obj.userLockouts = message.userLockouts;
+    }
+    if (message.factorLockouts !== "0") {
+      obj.factorLockouts = message.factorLockouts;
+    }
+    if (message.alerts !== "0") {
+      obj.alerts = message.alerts;
+    }
+    if (message.roi !== undefined) {
+      obj.roi = Roi.toJSON(message.roi);
+    }
+    if (message.daily?.length) {
+      obj.daily = message.daily.map((e) => DailyKpis.toJSON(e));
+    }
+    return obj;
+  },
+};
+
+function createBaseGetMfaKpisResponse(): GetMfaKpisResponse {
+  return { kpis: undefined };
+}
+
+export const GetMfaKpisResponse: MessageFns<GetMfaKpisResponse> = {
+  encode(message: GetMfaKpisResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kpis !== undefined) {
+      MfaKpis.encode(message.kpis, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMfaKpisResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMfaKpisResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kpis = MfaKpis.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMfaKpisResponse {
+    return { kpis: isSet(object.kpis) ? MfaKpis.fromJSON(object.kpis) : undefined };
+  },
+
+  toJSON(message: GetMfaKpisResponse): unknown {
+    const obj: any = {};
+    if (message.kpis !== undefined) {
+      obj.kpis = MfaKpis.toJSON(message.kpis);
+    }
+    return obj;
+  },
+};
+
+function createBaseKpiSettings(): KpiSettings {
+  return { lossValuePerTakeover: "", currency: "" };
+}
+
+export const KpiSettings: MessageFns<KpiSettings> = {
+  encode(message: KpiSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.lossValuePerTakeover !== "") {
+      writer.uint32(10).string(message.lossValuePerTakeover);
+    }
+    if (message.currency !== "") {
+      writer.uint32(18).string(message.currency);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KpiSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKpiSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.lossValuePerTakeover = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): KpiSettings {
+    return {
+      lossValuePerTakeover: isSet(object.lossValuePerTakeover)
+        ? globalThis.String(object.lossValuePerTakeover)
+        : isSet(object.loss_value_per_takeover)
+        ? globalThis.String(object.loss_value_per_takeover)
+        : "",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+    };
+  },
+
+  toJSON(message: KpiSettings): unknown {
+    const obj: any = {};
+    if (message.lossValuePerTakeover !== "") {
+      obj.lossValuePerTakeover = message.lossValuePerTakeover;
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKpiSettingsRequest(): GetKpiSettingsRequest {
+  return { tenantId: "" };
+}
+
+export const GetKpiSettingsRequest: MessageFns<GetKpiSettingsRequest> = {
+  encode(message: GetKpiSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKpiSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKpiSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKpiSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetKpiSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKpiSettingsResponse(): GetKpiSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetKpiSettingsResponse: MessageFns<GetKpiSettingsResponse> = {
+  encode(message: GetKpiSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKpiSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKpiSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKpiSettingsResponse {
+    return { settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetKpiSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetKpiSettingsRequest(): SetKpiSettingsRequest {
+  return { tenantId: "", settings: undefined };
+}
+
+export const SetKpiSettingsRequest: MessageFns<SetKpiSettingsRequest> = {
+  encode(message: SetKpiSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetKpiSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetKpiSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetKpiSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined,
+    };
+  },
+
+  toJSON(message: SetKpiSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetKpiSettingsResponse(): SetKpiSettingsResponse {
+  return { settings: undefined };
+}
+
+export const SetKpiSettingsResponse: MessageFns<SetKpiSettingsResponse> = {
+  encode(message: SetKpiSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetKpiSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetKpiSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetKpiSettingsResponse {
+    return { settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: SetKpiSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+};
+
+/**
+ * AuditService answers questions about the append-only, hash-chained audit log and the MFA KPIs
+ * kept from it. Internal: only the gateway calls it.
+ */
+
+export interface AuditServiceClient {
+  /** Lists a tenant's audit events, oldest first, with filters and cursor pagination. */
+
+  listAuditEvents(request: ListAuditEventsRequest, metadata?: Metadata): Observable<ListAuditEventsResponse>;
+
+  /** Streams every audit event of a tenant matching the filters, oldest first (large ranges). */
+
+  exportAuditEvents(request: ExportAuditEventsRequest, metadata?: Metadata): Observable<ExportAuditEventsResponse>;
+
+  /** Recomputes a tenant's hash chain and reports the first edited, removed or reordered record. */
+
+  verifyAuditChain(request: VerifyAuditChainRequest, metadata?: Metadata): Observable<VerifyAuditChainResponse>;
+
+  /** Returns a tenant's MFA KPIs over a period, from incrementally kept aggregates. */
+
+  getMfaKpis(request: GetMfaKpisRequest, metadata?: Metadata): Observable<GetMfaKpisResponse>;
+
+  /** Returns the tenant's KPI settings (the loss value of one account takeover). */
+
+  getKpiSettings(request: GetKpiSettingsRequest, metadata?: Metadata): Observable<GetKpiSettingsResponse>;
+
+  /** Replaces the tenant's KPI settings. */
+
+  setKpiSettings(request: SetKpiSettingsRequest, metadata?: Metadata): Observable<SetKpiSettingsResponse>;
+}
+
+/**
+ * AuditService answers questions about the append-only, hash-chained audit log and the MFA KPIs
+ * kept from it. Internal: only the gateway calls it.
+ */
 
 export interface AuditServiceController {
-  /** Lists a tenant's audit events, oldest first, with cursor pagination. */
+  /** Lists a tenant's audit events, oldest first, with filters and cursor pagination. */
 
   listAuditEvents(
     request: ListAuditEventsRequest,
     metadata?: Metadata,
   ): Promise<ListAuditEventsResponse> | Observable<ListAuditEventsResponse> | ListAuditEventsResponse;
+
+  /** Streams every audit event of a tenant matching the filters, oldest first (large ranges). */
+
+  exportAuditEvents(request: ExportAuditEventsRequest, metadata?: Metadata): Observable<ExportAuditEventsResponse>;
+
+  /** Recomputes a tenant's hash chain and reports the first edited, removed or reordered record. */
+
+  verifyAuditChain(
+    request: VerifyAuditChainRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyAuditChainResponse> | Observable<VerifyAuditChainResponse> | VerifyAuditChainResponse;
+
+  /** Returns a tenant's MFA KPIs over a period, from incrementally kept aggregates. */
+
+  getMfaKpis(
+    request: GetMfaKpisRequest,
+    metadata?: Metadata,
+  ): Promise<GetMfaKpisResponse> | Observable<GetMfaKpisResponse> | GetMfaKpisResponse;
+
+  /** Returns the tenant's KPI settings (the loss value of one account takeover). */
+
+  getKpiSettings(
+    request: GetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<GetKpiSettingsResponse> | Observable<GetKpiSettingsResponse> | GetKpiSettingsResponse;
+
+  /** Replaces the tenant's KPI settings. */
+
+  setKpiSettings(
+    request: SetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<SetKpiSettingsResponse> | Observable<SetKpiSettingsResponse> | SetKpiSettingsResponse;
 }
 
 export function AuditServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["listAuditEvents"];
+    const grpcMethods: string[] = [
+      "listAuditEvents",
+      "exportAuditEvents",
+      "verifyAuditChain",
+      "getMfaKpis",
+      "getKpiSettings",
+      "setKpiSettings",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("AuditService", method)(constructor.prototype[method], method, descriptor);
@@ -511,6 +3611,10 @@ export function AuditServiceControllerMethods() {
 }
 
 export const AUDIT_SERVICE_NAME = "AuditService";
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 function toTimestamp(date: Date): Timestamp {
   const seconds = Math.trunc(date.getTime() / 1_000).toString();

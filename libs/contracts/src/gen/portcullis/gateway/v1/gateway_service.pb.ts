@@ -10,6 +10,7 @@ import type { Metadata } from "@grpc/grpc-js";
 import { GrpcMethod, GrpcStreamMethod } from "@nestjs/microservices";
 import { Observable } from "rxjs";
 import { Timestamp } from "../../../google/protobuf/timestamp.pb";
+import { KpiSettings, MfaKpis, VerifyAuditChainResponse } from "../../audit/v1/audit_service.pb";
 import {
   Factor,
   FactorPolicy,
@@ -52,7 +53,15 @@ export interface AuditEvent {
   occurTime: Timestamp | undefined;
   recordTime: Timestamp | undefined;
   dataJson: string;
+  /** Position in the tenant's hash chain: 1, 2, 3, ... with no gaps. */
   sequence: string;
+  /** success, failure, denied, challenged or none. */
+  outcome: string;
+  /** SHA-256 (hex) of the record; it covers previous_hash. */
+  hash: string;
+  previousHash: string;
+  /** The full client IP address while the IP retention allows; empty afterwards. */
+  clientIp: string;
 }
 
 export interface CreateTenantRequest {
@@ -87,9 +96,62 @@ export interface GetUserResponse {
 export interface ListAuditEventsRequest {
   tenantId: string;
   userId: string;
+  /** An event type, or a prefix ending in a dot (factors.). */
   type: string;
   pageSize: number;
   pageToken: string;
+  outcome: string;
+  /** Occurrence time range: from inclusive, to exclusive. */
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
+}
+
+export interface ExportAuditEventsRequest {
+  tenantId: string;
+  userId: string;
+  type: string;
+  outcome: string;
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
+}
+
+export interface ExportAuditEventsResponse {
+  event: AuditEvent | undefined;
+}
+
+export interface VerifyAuditLogRequest {
+  tenantId: string;
+}
+
+export interface VerifyAuditLogResponse {
+  result: VerifyAuditChainResponse | undefined;
+}
+
+export interface GetMfaKpisRequest {
+  tenantId: string;
+  fromTime: Timestamp | undefined;
+  toTime: Timestamp | undefined;
+}
+
+export interface GetMfaKpisResponse {
+  kpis: MfaKpis | undefined;
+}
+
+export interface GetKpiSettingsRequest {
+  tenantId: string;
+}
+
+export interface GetKpiSettingsResponse {
+  settings: KpiSettings | undefined;
+}
+
+export interface SetKpiSettingsRequest {
+  tenantId: string;
+  settings: KpiSettings | undefined;
+}
+
+export interface SetKpiSettingsResponse {
+  settings: KpiSettings | undefined;
 }
 
 export interface ListAuditEventsResponse {
@@ -885,6 +947,10 @@ function createBaseAuditEvent(): AuditEvent {
     recordTime: undefined,
     dataJson: "",
     sequence: "0",
+    outcome: "",
+    hash: "",
+    previousHash: "",
+    clientIp: "",
   };
 }
 
@@ -916,6 +982,18 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.sequence !== "0") {
       writer.uint32(72).int64(message.sequence);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(82).string(message.outcome);
+    }
+    if (message.hash !== "") {
+      writer.uint32(90).string(message.hash);
+    }
+    if (message.previousHash !== "") {
+      writer.uint32(98).string(message.previousHash);
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(106).string(message.clientIp);
     }
     return writer;
   },
@@ -1005,6 +1083,38 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.sequence = reader.int64().toString();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.hash = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.previousHash = reader.string();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1052,6 +1162,18 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         ? globalThis.String(object.data_json)
         : "",
       sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      previousHash: isSet(object.previousHash)
+        ? globalThis.String(object.previousHash)
+        : isSet(object.previous_hash)
+        ? globalThis.String(object.previous_hash)
+        : "",
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -1083,6 +1205,18 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.sequence !== "0") {
       obj.sequence = message.sequence;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.hash !== "") {
+      obj.hash = message.hash;
+    }
+    if (message.previousHash !== "") {
+      obj.previousHash = message.previousHash;
+    }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
     }
     return obj;
   },
@@ -1540,7 +1674,16 @@ export const GetUserResponse: MessageFns<GetUserResponse> = {
 };
 
 function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
-  return { tenantId: "", userId: "", type: "", pageSize: 0, pageToken: "" };
+  return {
+    tenantId: "",
+    userId: "",
+    type: "",
+    pageSize: 0,
+    pageToken: "",
+    outcome: "",
+    fromTime: undefined,
+    toTime: undefined,
+  };
 }
 
 export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
@@ -1559,6 +1702,15 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(42).string(message.pageToken);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(50).string(message.outcome);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(58).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -1616,6 +1768,30 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1651,6 +1827,17 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
     };
   },
 
@@ -1670,6 +1857,765 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseExportAuditEventsRequest(): ExportAuditEventsRequest {
+  return { tenantId: "", userId: "", type: "", outcome: "", fromTime: undefined, toTime: undefined };
+}
+
+export const ExportAuditEventsRequest: MessageFns<ExportAuditEventsRequest> = {
+  encode(message: ExportAuditEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(34).string(message.outcome);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(42).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportAuditEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportAuditEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportAuditEventsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ExportAuditEventsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseExportAuditEventsResponse(): ExportAuditEventsResponse {
+  return { event: undefined };
+}
+
+export const ExportAuditEventsResponse: MessageFns<ExportAuditEventsResponse> = {
+  encode(message: ExportAuditEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.event !== undefined) {
+      AuditEvent.encode(message.event, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportAuditEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportAuditEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.event = AuditEvent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportAuditEventsResponse {
+    return { event: isSet(object.event) ? AuditEvent.fromJSON(object.event) : undefined };
+  },
+
+  toJSON(message: ExportAuditEventsResponse): unknown {
+    const obj: any = {};
+    if (message.event !== undefined) {
+      obj.event = AuditEvent.toJSON(message.event);
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuditLogRequest(): VerifyAuditLogRequest {
+  return { tenantId: "" };
+}
+
+export const VerifyAuditLogRequest: MessageFns<VerifyAuditLogRequest> = {
+  encode(message: VerifyAuditLogRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuditLogRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuditLogRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuditLogRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyAuditLogRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseVerifyAuditLogResponse(): VerifyAuditLogResponse {
+  return { result: undefined };
+}
+
+export const VerifyAuditLogResponse: MessageFns<VerifyAuditLogResponse> = {
+  encode(message: VerifyAuditLogResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.result !== undefined) {
+      VerifyAuditChainResponse.encode(message.result, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyAuditLogResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyAuditLogResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.result = VerifyAuditChainResponse.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyAuditLogResponse {
+    return { result: isSet(object.result) ? VerifyAuditChainResponse.fromJSON(object.result) : undefined };
+  },
+
+  toJSON(message: VerifyAuditLogResponse): unknown {
+    const obj: any = {};
+    if (message.result !== undefined) {
+      obj.result = VerifyAuditChainResponse.toJSON(message.result);
+    }
+    return obj;
+  },
+};
+
+function createBaseGetMfaKpisRequest(): GetMfaKpisRequest {
+  return { tenantId: "", fromTime: undefined, toTime: undefined };
+}
+
+export const GetMfaKpisRequest: MessageFns<GetMfaKpisRequest> = {
+  encode(message: GetMfaKpisRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.fromTime !== undefined) {
+      Timestamp.encode(message.fromTime, writer.uint32(18).fork()).join();
+    }
+    if (message.toTime !== undefined) {
+      Timestamp.encode(message.toTime, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMfaKpisRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMfaKpisRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.fromTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.toTime = Timestamp.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMfaKpisRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      fromTime: isSet(object.fromTime)
+        ? fromJsonTimestamp(object.fromTime)
+        : isSet(object.from_time)
+        ? fromJsonTimestamp(object.from_time)
+        : undefined,
+      toTime: isSet(object.toTime)
+        ? fromJsonTimestamp(object.toTime)
+        : isSet(object.to_time)
+        ? fromJsonTimestamp(object.to_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetMfaKpisRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.fromTime !== undefined) {
+      obj.fromTime = fromTimestamp(message.fromTime).toISOString();
+    }
+    if (message.toTime !== undefined) {
+      obj.toTime = fromTimestamp(message.toTime).toISOString();
+    }
+    return obj;
+  },
+};
+
+function createBaseGetMfaKpisResponse(): GetMfaKpisResponse {
+  return { kpis: undefined };
+}
+
+export const GetMfaKpisResponse: MessageFns<GetMfaKpisResponse> = {
+  encode(message: GetMfaKpisResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kpis !== undefined) {
+      MfaKpis.encode(message.kpis, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMfaKpisResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMfaKpisResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kpis = MfaKpis.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMfaKpisResponse {
+    return { kpis: isSet(object.kpis) ? MfaKpis.fromJSON(object.kpis) : undefined };
+  },
+
+  toJSON(message: GetMfaKpisResponse): unknown {
+    const obj: any = {};
+    if (message.kpis !== undefined) {
+      obj.kpis = MfaKpis.toJSON(message.kpis);
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKpiSettingsRequest(): GetKpiSettingsRequest {
+  return { tenantId: "" };
+}
+
+export const GetKpiSettingsRequest: MessageFns<GetKpiSettingsRequest> = {
+  encode(message: GetKpiSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKpiSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKpiSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKpiSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetKpiSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+};
+
+function createBaseGetKpiSettingsResponse(): GetKpiSettingsResponse {
+  return { settings: undefined };
+}
+
+export const GetKpiSettingsResponse: MessageFns<GetKpiSettingsResponse> = {
+  encode(message: GetKpiSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetKpiSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetKpiSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetKpiSettingsResponse {
+    return { settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: GetKpiSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetKpiSettingsRequest(): SetKpiSettingsRequest {
+  return { tenantId: "", settings: undefined };
+}
+
+export const SetKpiSettingsRequest: MessageFns<SetKpiSettingsRequest> = {
+  encode(message: SetKpiSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetKpiSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetKpiSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetKpiSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined,
+    };
+  },
+
+  toJSON(message: SetKpiSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+};
+
+function createBaseSetKpiSettingsResponse(): SetKpiSettingsResponse {
+  return { settings: undefined };
+}
+
+export const SetKpiSettingsResponse: MessageFns<SetKpiSettingsResponse> = {
+  encode(message: SetKpiSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.settings !== undefined) {
+      KpiSettings.encode(message.settings, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetKpiSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetKpiSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.settings = KpiSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetKpiSettingsResponse {
+    return { settings: isSet(object.settings) ? KpiSettings.fromJSON(object.settings) : undefined };
+  },
+
+  toJSON(message: SetKpiSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.settings !== undefined) {
+      obj.settings = KpiSettings.toJSON(message.settings);
     }
     return obj;
   },
@@ -8768,6 +9714,26 @@ export interface GatewayServiceClient {
 
   listAuditEvents(request: ListAuditEventsRequest, metadata?: Metadata): Observable<ListAuditEventsResponse>;
 
+  /** Streams every audit event matching the filters, oldest first (HTTP: NDJSON). Admin scope. */
+
+  exportAuditEvents(request: ExportAuditEventsRequest, metadata?: Metadata): Observable<ExportAuditEventsResponse>;
+
+  /** Checks the tenant's audit hash chain; reports edited, removed or reordered records. Admin scope. */
+
+  verifyAuditLog(request: VerifyAuditLogRequest, metadata?: Metadata): Observable<VerifyAuditLogResponse>;
+
+  /** Returns the tenant's MFA KPIs over a period. Admin scope. */
+
+  getMfaKpis(request: GetMfaKpisRequest, metadata?: Metadata): Observable<GetMfaKpisResponse>;
+
+  /** Returns the tenant's KPI settings (loss value of a takeover, for the ROI). Admin scope. */
+
+  getKpiSettings(request: GetKpiSettingsRequest, metadata?: Metadata): Observable<GetKpiSettingsResponse>;
+
+  /** Replaces the tenant's KPI settings. Admin scope. */
+
+  setKpiSettings(request: SetKpiSettingsRequest, metadata?: Metadata): Observable<SetKpiSettingsResponse>;
+
   /** Begins enrolling a factor for a user; returns the setup data (QR code, passkey options, ...). */
 
   beginFactorEnrollment(
@@ -8944,6 +9910,38 @@ export interface GatewayServiceController {
     request: ListAuditEventsRequest,
     metadata?: Metadata,
   ): Promise<ListAuditEventsResponse> | Observable<ListAuditEventsResponse> | ListAuditEventsResponse;
+
+  /** Streams every audit event matching the filters, oldest first (HTTP: NDJSON). Admin scope. */
+
+  exportAuditEvents(request: ExportAuditEventsRequest, metadata?: Metadata): Observable<ExportAuditEventsResponse>;
+
+  /** Checks the tenant's audit hash chain; reports edited, removed or reordered records. Admin scope. */
+
+  verifyAuditLog(
+    request: VerifyAuditLogRequest,
+    metadata?: Metadata,
+  ): Promise<VerifyAuditLogResponse> | Observable<VerifyAuditLogResponse> | VerifyAuditLogResponse;
+
+  /** Returns the tenant's MFA KPIs over a period. Admin scope. */
+
+  getMfaKpis(
+    request: GetMfaKpisRequest,
+    metadata?: Metadata,
+  ): Promise<GetMfaKpisResponse> | Observable<GetMfaKpisResponse> | GetMfaKpisResponse;
+
+  /** Returns the tenant's KPI settings (loss value of a takeover, for the ROI). Admin scope. */
+
+  getKpiSettings(
+    request: GetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<GetKpiSettingsResponse> | Observable<GetKpiSettingsResponse> | GetKpiSettingsResponse;
+
+  /** Replaces the tenant's KPI settings. Admin scope. */
+
+  setKpiSettings(
+    request: SetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<SetKpiSettingsResponse> | Observable<SetKpiSettingsResponse> | SetKpiSettingsResponse;
 
   /** Begins enrolling a factor for a user; returns the setup data (QR code, passkey options, ...). */
 
@@ -9176,6 +10174,11 @@ export function GatewayServiceControllerMethods() {
       "createUser",
       "getUser",
       "listAuditEvents",
+      "exportAuditEvents",
+      "verifyAuditLog",
+      "getMfaKpis",
+      "getKpiSettings",
+      "setKpiSettings",
       "beginFactorEnrollment",
       "activateFactor",
       "listFactors",
