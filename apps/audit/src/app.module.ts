@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DOMAIN_EVENT_TOPICS } from '@portcullis/contracts';
+import { DOMAIN_EVENT_TOPICS, TOPICS } from '@portcullis/contracts';
 import {
   EventConsumer,
   FAULT_INJECTOR,
   type FaultInjector,
   KAFKA,
   kafkaProviders,
+  outboxProviders,
 } from '@portcullis/messaging';
 import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
@@ -15,17 +16,27 @@ import type { AuditConfig } from './config/audit.config';
 import { AuditLog } from './domain/ports';
 import { createAuditEventConsumer } from './events/audit-event.consumer';
 import { AuditGrpcController } from './grpc/audit.controller';
+import { KpiGrpcController, kpiProviders } from './kpi.providers';
+import { AuditMaintenance } from './persistence/audit-maintenance';
 import { AUDIT_MIGRATIONS } from './persistence/migrations';
 import { SqlAuditLog } from './persistence/sql-audit-log';
+import { ExportAuditEventsUseCase } from './use-cases/export-audit-events/export-audit-events.use-case';
 import { ListAuditEventsUseCase } from './use-cases/list-audit-events/list-audit-events.use-case';
-import { RecordAuditEventUseCase } from './use-cases/record-audit-event/record-audit-event.use-case';
+import { RecordAuditEventsUseCase } from './use-cases/record-audit-events/record-audit-events.use-case';
+import { VerifyAuditChainUseCase } from './use-cases/verify-audit-chain/verify-audit-chain.use-case';
+
+/** Seams tests replace: the clock that stamps records and drives retention. */
+export interface AuditModuleOverrides {
+  readonly clock?: () => Date;
+}
 
 @Module({})
 export class AuditModule {
-  static register(config: AuditConfig, logger: Logger): DynamicModule {
+  static register(config: AuditConfig, logger: Logger, overrides: AuditModuleOverrides = {}): DynamicModule {
+    const clock = overrides.clock ?? (() => new Date());
     return {
       module: AuditModule,
-      controllers: [AuditGrpcController],
+      controllers: [AuditGrpcController, KpiGrpcController],
       providers: [
         loggerProvider(logger),
         ...persistenceProviders(
@@ -41,22 +52,61 @@ export class AuditModule {
         ...kafkaProviders({
           clientId: 'audit',
           brokers: config.KAFKA_BROKERS,
-          topics: DOMAIN_EVENT_TOPICS,
+          topics: [...DOMAIN_EVENT_TOPICS, TOPICS.auditAnalyst],
           faultPoints: config.FAULT_POINTS,
         }),
-        { provide: AuditLog, useFactory: (ds: DataSource) => new SqlAuditLog(ds), inject: [DATA_SOURCE] },
-        RecordAuditEventUseCase,
+        // The analysts' topic: CloudEvents records queued with the audit rows and deleted once
+        // published (the audit log itself is the record). Batches stay at the relay's default:
+        // larger ones can exceed the broker's 1 MB record-batch limit.
+        ...outboxProviders({
+          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
+          serverUrl: config.DATABASE_URL,
+          database: config.DATABASE_NAME,
+          deletePublished: true,
+        }),
+        {
+          provide: AuditLog,
+          useFactory: (ds: DataSource) => new SqlAuditLog(ds, clock),
+          inject: [DATA_SOURCE],
+        },
+        {
+          provide: AuditMaintenance,
+          useFactory: (ds: DataSource, log: Logger) =>
+            new AuditMaintenance(
+              ds,
+              {
+                retentionDays: config.AUDIT_RETENTION_DAYS,
+                ipRetentionDays: config.AUDIT_IP_RETENTION_DAYS,
+                intervalMs: config.AUDIT_MAINTENANCE_INTERVAL_MS,
+              },
+              log.child({ component: 'audit-maintenance' }),
+              clock,
+            ),
+          inject: [DATA_SOURCE, LOGGER],
+        },
+        ...kpiProviders(clock),
+        RecordAuditEventsUseCase,
         ListAuditEventsUseCase,
+        ExportAuditEventsUseCase,
+        VerifyAuditChainUseCase,
         {
           provide: EventConsumer,
           useFactory: (
             kafka: Kafka,
             ds: DataSource,
-            record: RecordAuditEventUseCase,
+            record: RecordAuditEventsUseCase,
             log: Logger,
             faults: FaultInjector,
-          ) => createAuditEventConsumer(kafka, ds, config.AUDIT_CONSUMER_GROUP, record, log, faults),
-          inject: [KAFKA, DATA_SOURCE, RecordAuditEventUseCase, LOGGER, FAULT_INJECTOR],
+          ) =>
+            createAuditEventConsumer(
+              kafka,
+              ds,
+              { groupId: config.AUDIT_CONSUMER_GROUP, batchSize: config.AUDIT_BATCH_SIZE },
+              record,
+              log,
+              faults,
+            ),
+          inject: [KAFKA, DATA_SOURCE, RecordAuditEventsUseCase, LOGGER, FAULT_INJECTOR],
         },
       ],
     };

@@ -3,14 +3,17 @@ import { EventConsumer, type FaultInjector } from '@portcullis/messaging';
 import type { Logger } from '@portcullis/observability';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import type { RecordAuditEventUseCase } from '../use-cases/record-audit-event/record-audit-event.use-case';
+import type { RecordAuditEventsUseCase } from '../use-cases/record-audit-events/record-audit-events.use-case';
 
-/** Every domain topic, every event type, into the audit log: exactly once per event id. */
+/**
+ * Every domain topic, every event type, into the audit log: exactly once per event id, in batches
+ * of up to `batchSize` per transaction (one bad event falls back to one-at-a-time and is parked).
+ */
 export function createAuditEventConsumer(
   kafka: Kafka,
   dataSource: DataSource,
-  groupId: string,
-  record: RecordAuditEventUseCase,
+  settings: { readonly groupId: string; readonly batchSize: number },
+  record: RecordAuditEventsUseCase,
   logger: Logger,
   faults: FaultInjector,
 ): EventConsumer {
@@ -18,10 +21,16 @@ export function createAuditEventConsumer(
     kafka,
     dataSource,
     {
-      groupId,
+      groupId: settings.groupId,
       topics: DOMAIN_EVENT_TOPICS,
       accepts: () => true,
-      handler: (event, manager) => record.execute(event, manager),
+      handler: async (event, manager) => {
+        await record.execute([event], manager);
+      },
+      batchHandler: async (events, manager) => {
+        await record.execute(events, manager);
+      },
+      maxBatchSize: settings.batchSize,
     },
     logger.child({ component: 'audit-consumer' }),
     faults,

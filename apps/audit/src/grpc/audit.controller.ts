@@ -1,17 +1,49 @@
 import { Controller } from '@nestjs/common';
-import { auditV1 } from '@portcullis/contracts';
+import { GrpcMethod } from '@nestjs/microservices';
+import type { auditV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
+import { from, map, type Observable } from 'rxjs';
+import { ExportAuditEventsUseCase } from '../use-cases/export-audit-events/export-audit-events.use-case';
 import { ListAuditEventsUseCase } from '../use-cases/list-audit-events/list-audit-events.use-case';
-import { toAuditEventMessage } from './audit.mapper';
-import { listAuditEventsSchema } from './audit.schemas';
+import { VerifyAuditChainUseCase } from '../use-cases/verify-audit-chain/verify-audit-chain.use-case';
+import { toAuditEventMessage, toVerificationMessage } from './audit.mapper';
+import { exportAuditEventsSchema, listAuditEventsSchema, verifyAuditChainSchema } from './audit.schemas';
 
+/** The audit log's RPCs; the KPI RPCs of the same service are in kpi.controller.ts. */
 @Controller()
-@auditV1.AuditServiceControllerMethods()
-export class AuditGrpcController implements auditV1.AuditServiceController {
-  constructor(private readonly listAuditEventsUseCase: ListAuditEventsUseCase) {}
+export class AuditGrpcController implements Pick<
+  auditV1.AuditServiceController,
+  'listAuditEvents' | 'exportAuditEvents' | 'verifyAuditChain'
+> {
+  constructor(
+    private readonly listAuditEventsUseCase: ListAuditEventsUseCase,
+    private readonly exportAuditEventsUseCase: ExportAuditEventsUseCase,
+    private readonly verifyAuditChainUseCase: VerifyAuditChainUseCase,
+  ) {}
 
+  @GrpcMethod('AuditService', 'ListAuditEvents')
   async listAuditEvents(request: auditV1.ListAuditEventsRequest): Promise<auditV1.ListAuditEventsResponse> {
     const page = await this.listAuditEventsUseCase.execute(parseOrThrow(listAuditEventsSchema, request));
     return { events: page.events.map(toAuditEventMessage), nextPageToken: page.nextPageToken ?? '' };
+  }
+
+  /** Server streaming: the request is checked before the first event, so bad input is a plain error. */
+  @GrpcMethod('AuditService', 'ExportAuditEvents')
+  exportAuditEvents(
+    request: auditV1.ExportAuditEventsRequest,
+  ): Observable<auditV1.ExportAuditEventsResponse> {
+    const filter = parseOrThrow(exportAuditEventsSchema, request);
+    return from(this.exportAuditEventsUseCase.execute(filter)).pipe(
+      map((event) => ({ event: toAuditEventMessage(event) })),
+    );
+  }
+
+  @GrpcMethod('AuditService', 'VerifyAuditChain')
+  async verifyAuditChain(
+    request: auditV1.VerifyAuditChainRequest,
+  ): Promise<auditV1.VerifyAuditChainResponse> {
+    return toVerificationMessage(
+      await this.verifyAuditChainUseCase.execute(parseOrThrow(verifyAuditChainSchema, request)),
+    );
   }
 }

@@ -11,14 +11,21 @@ const event = (sequence: number): AuditEvent => ({
   occurredAt: new Date(0),
   recordedAt: new Date(0),
   data: {},
+  outcome: 'none',
+  clientIp: undefined,
+  traceparent: undefined,
   sequence: String(sequence),
+  hash: 'h',
+  previousHash: 'p',
 });
 
 function log(events: AuditEvent[]): AuditLog & { queries: AuditQuery[] } {
   const queries: AuditQuery[] = [];
   return {
     queries,
-    append: async () => undefined,
+    append: async () => [],
+    export: async function* () {},
+    verify: () => Promise.reject(new Error('unused')),
     list: async (q) => {
       queries.push(q);
       return events.filter((e) => Number(e.sequence) > Number(q.afterSequence ?? 0)).slice(0, q.limit);

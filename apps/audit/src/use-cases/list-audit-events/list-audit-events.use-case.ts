@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { AuditEvent } from '../../domain/audit-event';
+import type { AuditEvent, AuditFilter } from '../../domain/audit-event';
 import { pageTokenInvalid } from '../../domain/audit.errors';
 import { AuditLog } from '../../domain/ports';
 
-export interface ListAuditEventsInput {
-  readonly tenantId: string;
-  readonly userId?: string | undefined;
-  readonly type?: string | undefined;
+export interface ListAuditEventsInput extends AuditFilter {
   readonly pageSize: number;
   readonly pageToken?: string | undefined;
 }
@@ -29,10 +26,9 @@ export class ListAuditEventsUseCase {
   constructor(private readonly log: AuditLog) {}
 
   async execute(input: ListAuditEventsInput): Promise<AuditEventPage> {
+    const { pageSize: _pageSize, pageToken: _pageToken, ...filter } = input;
     const events = await this.log.list({
-      tenantId: input.tenantId,
-      userId: input.userId,
-      type: input.type,
+      ...filter,
       afterSequence: input.pageToken ? decodeToken(input.pageToken) : undefined,
       limit: input.pageSize + 1,
     });
