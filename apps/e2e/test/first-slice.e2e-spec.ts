@@ -106,7 +106,16 @@ describe('first slice: create a user, see it in the audit log', () => {
     const page = await eventually(async () => {
       const response = await stack.grpc.call(
         'listAuditEvents',
-        { tenantId, userId: user!.id, type: '', pageSize: 0, pageToken: '' },
+        {
+          tenantId,
+          userId: user!.id,
+          type: '',
+          pageSize: 0,
+          pageToken: '',
+          outcome: '',
+          fromTime: undefined,
+          toTime: undefined,
+        },
         { metadata: stack.adminMetadata() },
       );
       expect(response.events).toHaveLength(1);

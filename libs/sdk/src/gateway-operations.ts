@@ -1,4 +1,4 @@
-import { factorsV1, gatewayV1, riskV1 } from '@portcullis/contracts';
+import { auditV1, factorsV1, gatewayV1, riskV1 } from '@portcullis/contracts';
 import { PortcullisError } from './portcullis.errors';
 
 /** The generated message functions the SDK uses (ts-proto's MessageFns, which is not exported). */
@@ -78,6 +78,12 @@ function bodyOf(json: Json, ...omit: string[]): Json {
 
 const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
+/** A Timestamp field of the request's proto3 JSON: its RFC 3339 form, as the gateway's queries take it. */
+const timeOf = (json: Json, field: string) => {
+  const value = json[field];
+  return typeof value === 'string' ? value : undefined;
+};
+
 /** Every RPC of the gateway with its route, from the controllers in apps/gateway/src/http. */
 export const GATEWAY_OPERATIONS = {
   // admin-http.controller.ts
@@ -93,16 +99,59 @@ export const GATEWAY_OPERATIONS = {
     rpc: 'ListAuditEvents',
     request: gatewayV1.ListAuditEventsRequest,
     response: gatewayV1.ListAuditEventsResponse,
-    http: (m) => ({
+    http: (m, json) => ({
       method: 'GET',
       path: '/v1/audit/events',
       query: {
         tenantId: m.tenantId,
         userId: nonEmpty(m.userId),
         type: nonEmpty(m.type),
+        outcome: nonEmpty(m.outcome),
+        fromTime: timeOf(json, 'fromTime'),
+        toTime: timeOf(json, 'toTime'),
         pageSize: m.pageSize > 0 ? String(m.pageSize) : undefined,
         pageToken: nonEmpty(m.pageToken),
       },
+    }),
+  }),
+
+  // audit-http.controller.ts (the export is a stream: EXPORT_AUDIT_EVENTS below)
+  verifyAuditLog: op({
+    rpc: 'VerifyAuditLog',
+    request: gatewayV1.VerifyAuditLogRequest,
+    response: gatewayV1.VerifyAuditLogResponse,
+    present: ['result'],
+    http: (m) => ({ method: 'GET', path: pathOf(m, '/v1/tenants/{tenantId}/audit/verify') }),
+  }),
+
+  // kpis-http.controller.ts: the PUT body is the KpiSettings itself.
+  getMfaKpis: op({
+    rpc: 'GetMfaKpis',
+    request: gatewayV1.GetMfaKpisRequest,
+    response: gatewayV1.GetMfaKpisResponse,
+    present: ['kpis'],
+    http: (m, json) => ({
+      method: 'GET',
+      path: pathOf(m, '/v1/tenants/{tenantId}/kpis'),
+      query: { fromTime: timeOf(json, 'fromTime'), toTime: timeOf(json, 'toTime') },
+    }),
+  }),
+  getKpiSettings: op({
+    rpc: 'GetKpiSettings',
+    request: gatewayV1.GetKpiSettingsRequest,
+    response: gatewayV1.GetKpiSettingsResponse,
+    present: ['settings'],
+    http: (m) => ({ method: 'GET', path: pathOf(m, '/v1/tenants/{tenantId}/kpi-settings') }),
+  }),
+  setKpiSettings: op({
+    rpc: 'SetKpiSettings',
+    request: gatewayV1.SetKpiSettingsRequest,
+    response: gatewayV1.SetKpiSettingsResponse,
+    present: ['settings'],
+    http: (m) => ({
+      method: 'PUT',
+      path: pathOf(m, '/v1/tenants/{tenantId}/kpi-settings'),
+      body: auditV1.KpiSettings.toJSON(m.settings ?? auditV1.KpiSettings.fromJSON({})),
     }),
   }),
 
@@ -421,6 +470,44 @@ export const GATEWAY_OPERATIONS = {
 } as const;
 
 export type GatewayOperations = typeof GATEWAY_OPERATIONS;
+
+/**
+ * A server-streaming RPC and its HTTP route, which answers newline-delimited JSON: one `item`
+ * (proto3 JSON) per line, where gRPC sends one `response` message carrying it.
+ */
+export interface StreamOperation<Req, Res, Item> {
+  readonly rpc: string;
+  readonly request: MessageCodec<Req>;
+  readonly response: MessageCodec<Res>;
+  readonly item: MessageCodec<Item>;
+  /** The item a gRPC response message carries (undefined for an empty message, skipped). */
+  readonly itemOf: (response: Res) => Item | undefined;
+  readonly http: (message: Req, json: Json) => HttpRoute;
+}
+
+// audit-http.controller.ts
+export const EXPORT_AUDIT_EVENTS: StreamOperation<
+  gatewayV1.ExportAuditEventsRequest,
+  gatewayV1.ExportAuditEventsResponse,
+  gatewayV1.AuditEvent
+> = {
+  rpc: 'ExportAuditEvents',
+  request: gatewayV1.ExportAuditEventsRequest,
+  response: gatewayV1.ExportAuditEventsResponse,
+  item: gatewayV1.AuditEvent,
+  itemOf: (response) => response.event,
+  http: (m, json) => ({
+    method: 'GET',
+    path: pathOf(m, '/v1/tenants/{tenantId}/audit/export'),
+    query: {
+      userId: nonEmpty(m.userId),
+      type: nonEmpty(m.type),
+      outcome: nonEmpty(m.outcome),
+      fromTime: timeOf(json, 'fromTime'),
+      toTime: timeOf(json, 'toTime'),
+    },
+  }),
+};
 
 /** The gRPC method path of an RPC: `/portcullis.gateway.v1.GatewayService/<Rpc>`. */
 export function grpcPathOf(packageName: string, rpc: string): string {

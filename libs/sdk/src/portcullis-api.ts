@@ -1,7 +1,13 @@
 import { inspect } from 'node:util';
-import { GATEWAY_OPERATIONS as ops, type Operation } from './gateway-operations';
+import {
+  EXPORT_AUDIT_EVENTS,
+  GATEWAY_OPERATIONS as ops,
+  type Operation,
+  type StreamOperation,
+} from './gateway-operations';
 import type {
   ActivateFactorInput,
+  AuditEvent,
   AuthPolicyResult,
   BeginFactorEnrollmentInput,
   BeginFactorEnrollmentResult,
@@ -13,15 +19,18 @@ import type {
   CreateUserInput,
   EndUserOptions,
   Ensured,
+  ExportAuditEventsInput,
   FactorPolicyResult,
   FactorResult,
   FindUserByExternalIdInput,
   GetAuthenticationInput,
   GetAuthenticationResult,
+  GetMfaKpisInput,
   GetUserInput,
   IntrospectAssertionInput,
   IntrospectAssertionResult,
   JsonWebKeySet,
+  KpiSettingsResult,
   ListApiKeysResult,
   ListAuditEventsInput,
   ListAuditEventsResult,
@@ -30,6 +39,7 @@ import type {
   ListFactorsInput,
   ListFactorsResult,
   LockUserInput,
+  MfaKpisResult,
   PostOptions,
   RemoveFactorInput,
   ResetFactorsInput,
@@ -41,6 +51,7 @@ import type {
   RiskPolicyResult,
   SetAuthPolicyInput,
   SetFactorPolicyInput,
+  SetKpiSettingsInput,
   SetPasswordInput,
   SetRiskPolicyInput,
   StartAuthenticationChallengeInput,
@@ -57,6 +68,7 @@ import type {
   UnlockUserInput,
   UpdateFactorInput,
   UserResult,
+  VerifyAuditLogResult,
   VerifyAuthenticationInput,
   VerifyAuthenticationResult,
   VerifyChallengeInput,
@@ -81,6 +93,8 @@ export interface SendOptions extends CallOptions {
 const API_KEY = /^[\x21-\x7E]{1,1024}$/;
 /** 1 to 255 printable ASCII characters (the gateway's rule). */
 const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
+/** Request fields that are Timestamps, which callers may give as Dates or RFC 3339 strings. */
+const TIME_FIELDS = ['fromTime', 'toTime'] as const;
 
 /**
  * The operations of portcullis.gateway.v1.GatewayService, whatever the transport:
@@ -129,31 +143,66 @@ export abstract class PortcullisApi {
     options: SendOptions,
   ): Promise<Res>;
 
+  /**
+   * Sends one server-streaming RPC; yields the items as they arrive, pulled one at a time.
+   * Stopping early (`break`) or aborting `options.signal` cancels the call.
+   */
+  protected abstract stream<Req, Res, Item>(
+    operation: StreamOperation<Req, Res, Item>,
+    message: Req,
+    options: CallOptions,
+  ): AsyncGenerator<Item>;
+
   /** The JWK Set that signs assertions. */
   abstract jwks(options?: CallOptions): Promise<JsonWebKeySet>;
 
   /** Releases the connection (gRPC channel); the HTTP client holds none. */
   abstract close(): void;
 
-  private async run<Req, Res, K extends keyof Res>(
-    operation: Operation<Req, Res, K>,
+  /**
+   * The request message of `input`: the client's tenant when the input names none, proto3
+   * defaults (fromJSON) for what the caller left out, times given as Dates or RFC 3339 strings
+   * turned into Timestamps. Programming errors are TypeErrors, thrown before anything is sent.
+   */
+  private messageOf<Req>(
+    operation: { readonly rpc: string; readonly request: { fromJSON(object: unknown): Req } },
     input: object,
-    options: SendOptions & { endUserIp?: string } = {},
-  ): Promise<Ensured<Res, K>> {
-    const fields: Record<string, unknown> = { ...input };
-    if (operation.tenant) {
+    tenant: boolean,
+    extra: Record<string, unknown> = {},
+  ): Req {
+    const fields: Record<string, unknown> = { ...input, ...extra };
+    if (tenant) {
       const tenantId = (fields['tenantId'] as string | undefined) || this.#tenantId;
       if (!tenantId) {
         throw new TypeError(`${operation.rpc}: tenantId is required (per call or as the client's default)`);
       }
       fields['tenantId'] = tenantId;
     }
-    if (options.endUserIp !== undefined) fields['clientIp'] = options.endUserIp;
+    for (const field of TIME_FIELDS) {
+      const value = fields[field];
+      if (value === undefined || value === null) continue;
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+      if (date !== undefined && Number.isNaN(date.getTime())) {
+        throw new TypeError(`${operation.rpc}: ${field} must be a valid date or RFC 3339 date-time`);
+      }
+    }
+    return operation.request.fromJSON(fields);
+  }
+
+  private async run<Req, Res, K extends keyof Res>(
+    operation: Operation<Req, Res, K>,
+    input: object,
+    options: SendOptions & { endUserIp?: string } = {},
+  ): Promise<Ensured<Res, K>> {
     if (options.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(options.idempotencyKey)) {
       throw new TypeError('idempotencyKey must be 1 to 255 printable ASCII characters');
     }
-    // fromJSON fills in proto3 defaults for what the caller left out.
-    const message = operation.request.fromJSON(fields);
+    const message = this.messageOf(
+      operation,
+      input,
+      operation.tenant,
+      options.endUserIp === undefined ? {} : { clientIp: options.endUserIp },
+    );
     const response = await this.send(operation, message, options);
     for (const field of operation.present) {
       if (response[field] === undefined || response[field] === null) {
@@ -348,11 +397,54 @@ export abstract class PortcullisApi {
     return this.run(ops.setFactorPolicy, input, options);
   }
 
-  // Audit
+  // Audit and KPIs (admin scope)
 
-  /** A tenant's audit events, oldest first; pass `nextPageToken` back as `pageToken`. Admin scope. */
+  /**
+   * A tenant's audit events, oldest first, filtered by user, type (or a prefix ending in a dot),
+   * outcome and occurrence time; pass `nextPageToken` back as `pageToken`. Admin scope.
+   */
   listAuditEvents(input: ListAuditEventsInput = {}, options?: CallOptions): Promise<ListAuditEventsResult> {
     return this.run(ops.listAuditEvents, input, options);
+  }
+
+  /**
+   * Every event matching the filter, oldest first, as the gateway streams them (HTTP: NDJSON,
+   * parsed line by line; gRPC: a server stream), without paging:
+   *
+   * ```ts
+   * for await (const event of admin.exportAuditEvents({ type: 'factors.', fromTime: since })) { … }
+   * ```
+   *
+   * Events are read as the loop asks for them; `break` (or `signal`) cancels the export. A stream
+   * the gateway breaks off midway fails the loop (NETWORK_ERROR over HTTP, the gateway's code
+   * over gRPC) after the events that did arrive. Admin scope.
+   */
+  exportAuditEvents(
+    input: ExportAuditEventsInput = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<AuditEvent> {
+    const message = this.messageOf(EXPORT_AUDIT_EVENTS, input, true);
+    return this.stream(EXPORT_AUDIT_EVENTS, message, options);
+  }
+
+  /** Recomputes the tenant's audit hash chain: `result.intact`, `checked`, `problems`. Admin scope. */
+  verifyAuditLog(input: TenantInput = {}, options?: CallOptions): Promise<VerifyAuditLogResult> {
+    return this.run(ops.verifyAuditLog, input, options);
+  }
+
+  /** The tenant's MFA KPIs over whole UTC days (default: the last 30). Admin scope. */
+  getMfaKpis(input: GetMfaKpisInput = {}, options?: CallOptions): Promise<MfaKpisResult> {
+    return this.run(ops.getMfaKpis, input, options);
+  }
+
+  /** The loss value of one account takeover, and its currency, for the KPIs' ROI. Admin scope. */
+  getKpiSettings(input: TenantInput = {}, options?: CallOptions): Promise<KpiSettingsResult> {
+    return this.run(ops.getKpiSettings, input, options);
+  }
+
+  /** Replaces the KPI settings; a bad amount or currency is VALIDATION_FAILED. Admin scope. */
+  setKpiSettings(input: SetKpiSettingsInput, options?: CallOptions): Promise<KpiSettingsResult> {
+    return this.run(ops.setKpiSettings, input, options);
   }
 
   // Challenges of one factor, outside an authentication

@@ -1,4 +1,4 @@
-import type { factorsV1, gatewayV1, riskV1, Timestamp } from '@portcullis/contracts';
+import type { auditV1, factorsV1, gatewayV1, riskV1, Timestamp } from '@portcullis/contracts';
 
 /*
  * The SDK speaks the generated message types of portcullis.gateway.v1 (libs/contracts): what
@@ -21,6 +21,12 @@ export type AuthPolicy = gatewayV1.AuthPolicy;
 export type Factor = factorsV1.Factor;
 export type FactorPolicy = factorsV1.FactorPolicy;
 export type RiskPolicy = riskV1.RiskPolicy;
+/** The MFA KPIs of a period (audit's message, which the gateway's answers reuse). */
+export type MfaKpis = auditV1.MfaKpis;
+/** What an account takeover costs the tenant, for the ROI of its KPIs. */
+export type KpiSettings = auditV1.KpiSettings;
+/** The outcome of a hash-chain check: `intact`, `checked`, and the `problems` found. */
+export type AuditChainReport = auditV1.VerifyAuditChainResponse;
 export type { Timestamp };
 
 type Scalar = string | number | boolean | bigint;
@@ -161,7 +167,46 @@ export interface SetFactorPolicyInput {
   policy: DeepPartial<FactorPolicy>;
 }
 
-export type ListAuditEventsInput = RequestInput<gatewayV1.ListAuditEventsRequest>;
+/** What audit records about an attempt; `none` for events that are not one. */
+export type AuditOutcome = 'success' | 'failure' | 'denied' | 'challenged' | 'none';
+
+/** A point in time: a Date, an RFC 3339 string (`2026-01-31T09:30:00Z`) or a Timestamp. */
+export type TimeInput = Date | string | DeepPartial<Timestamp>;
+
+/**
+ * Which audit events: all fields optional. `type` is an event type (`identity.user.created`) or
+ * a prefix ending in a dot (`factors.`); `fromTime` is inclusive, `toTime` exclusive.
+ */
+export interface AuditFilterInput {
+  tenantId?: string;
+  userId?: string;
+  type?: string;
+  outcome?: AuditOutcome;
+  fromTime?: TimeInput;
+  toTime?: TimeInput;
+}
+
+export interface ListAuditEventsInput extends AuditFilterInput {
+  /** 1–500; default 50. */
+  pageSize?: number;
+  /** The `nextPageToken` of the previous page. */
+  pageToken?: string;
+}
+
+export type ExportAuditEventsInput = AuditFilterInput;
+
+/** The period, whole UTC days; default: the last 30 days. */
+export interface GetMfaKpisInput {
+  tenantId?: string;
+  fromTime?: TimeInput;
+  toTime?: TimeInput;
+}
+
+export interface SetKpiSettingsInput {
+  tenantId?: string;
+  /** `lossValuePerTakeover` a decimal string (`"1500.00"`), `currency` ISO 4217 (`"EUR"`). */
+  settings: DeepPartial<KpiSettings>;
+}
 
 /** `clientIp` travels as the `endUserIp` call option (HTTP: the X-End-User-IP header). */
 export type StartChallengeInput = RequestInput<
@@ -197,6 +242,9 @@ export type AuthPolicyResult = Ensured<gatewayV1.GetAuthPolicyResponse, 'policy'
 export type RiskPolicyResult = Ensured<gatewayV1.GetRiskPolicyResponse, 'policy'>;
 export type FactorPolicyResult = Ensured<gatewayV1.GetFactorPolicyResponse, 'policy'>;
 export type ListAuditEventsResult = gatewayV1.ListAuditEventsResponse;
+export type VerifyAuditLogResult = Ensured<gatewayV1.VerifyAuditLogResponse, 'result'>;
+export type MfaKpisResult = Ensured<gatewayV1.GetMfaKpisResponse, 'kpis'>;
+export type KpiSettingsResult = Ensured<gatewayV1.GetKpiSettingsResponse, 'settings'>;
 export type StartChallengeResult = gatewayV1.StartChallengeResponse;
 export type VerifyChallengeResult = gatewayV1.VerifyChallengeResponse;
 
@@ -217,7 +265,11 @@ export interface JsonWebKeySet {
   readonly keys: readonly PublicJwk[];
 }
 
-/** Options every call takes. */
+/**
+ * Options every call takes. For `exportAuditEvents`, a stream, `timeoutMs` (like the client's
+ * `timeoutMs` or `deadlineMs`) is the longest wait for the answer to start and for each next
+ * event, not a bound on the whole export: a long export runs as long as events keep coming.
+ */
 export interface CallOptions {
   /** Overrides the client's `timeoutMs` (HTTP) or `deadlineMs` (gRPC) for this call. */
   readonly timeoutMs?: number;

@@ -5,6 +5,7 @@ import {
   Server,
   ServerCredentials,
   type ServerUnaryCall,
+  type ServerWritableStream,
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -31,6 +32,11 @@ interface Received {
  */
 class GrpcGatewayStandIn {
   readonly received: Received[] = [];
+  /** How the export stream ends after its events: cleanly, with an error, or not at all. */
+  exportEnd: 'end' | 'error' | 'stall' = 'end';
+  exportEvents = 3;
+  /** Resolves with whether the last export was cancelled by the client. */
+  exportCancelled: Promise<boolean> = Promise.resolve(false);
   private readonly server = new Server();
   address = '';
 
@@ -83,6 +89,31 @@ class GrpcGatewayStandIn {
       },
       // Never answers: the client's deadline must end the call.
       StartAuthentication: (call: Call) => this.record('StartAuthentication', call),
+      VerifyAuditLog: (call: Call, callback: Callback) => {
+        this.record('VerifyAuditLog', call);
+        callback(null, { result: { intact: true, checked: '3', firstSequence: '1', lastSequence: '3' } });
+      },
+      ExportAuditEvents: (call: ServerWritableStream<Record<string, unknown>, unknown>) => {
+        this.received.push({
+          method: 'ExportAuditEvents',
+          request: call.request,
+          authorization: call.metadata.get('authorization')[0],
+        });
+        this.exportCancelled = new Promise((resolve) => {
+          call.on('cancelled', () => resolve(true));
+          call.on('finish', () => resolve(false));
+        });
+        for (let sequence = 1; sequence <= this.exportEvents; sequence += 1) {
+          call.write({ event: { eventId: `e-${sequence}`, tenantId: TENANT, sequence: String(sequence) } });
+        }
+        if (this.exportEnd === 'end') call.end();
+        else if (this.exportEnd === 'error') {
+          call.emit(
+            'error',
+            toGrpcError(new DomainError('UNAVAILABLE', 'UPSTREAM_UNAVAILABLE', 'audit is unavailable')),
+          );
+        }
+      },
     });
     const port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) =>
@@ -129,6 +160,8 @@ describe('PortcullisGrpcClient', () => {
   });
   beforeEach(() => {
     gateway.received.length = 0;
+    gateway.exportEnd = 'end';
+    gateway.exportEvents = 3;
   });
 
   it('reads the error metadata keys the gateway writes', () => {
@@ -226,6 +259,84 @@ describe('PortcullisGrpcClient', () => {
       newClient().startAuthentication({ userId: USER }, { signal: controller.signal }),
     );
     expect(error.code).toBe('ABORTED');
+  });
+
+  it('verifies the audit log', async () => {
+    const { result } = await newClient().verifyAuditLog();
+    expect(gateway.received[0]).toMatchObject({ method: 'VerifyAuditLog', request: { tenantId: TENANT } });
+    expect(result).toMatchObject({ intact: true, checked: '3', firstSequence: '1', lastSequence: '3' });
+  });
+
+  describe('the audit export stream', () => {
+    const collect = async (events: AsyncIterable<{ sequence: string }>) => {
+      const sequences: string[] = [];
+      for await (const event of events) sequences.push(event.sequence);
+      return sequences;
+    };
+
+    it('yields the events of the server stream, with the filter and the key sent', async () => {
+      const sequences = await collect(
+        newClient().exportAuditEvents({ type: 'factors.', fromTime: '2026-01-01T00:00:00Z' }),
+      );
+      expect(sequences).toEqual(['1', '2', '3']);
+      expect(gateway.received[0]).toMatchObject({
+        method: 'ExportAuditEvents',
+        request: { tenantId: TENANT, type: 'factors.', fromTime: { seconds: '1767225600', nanos: 0 } },
+        authorization: `Bearer ${API_KEY}`,
+      });
+    });
+
+    it('cancels the call when the caller stops early', async () => {
+      gateway.exportEnd = 'stall';
+      for await (const event of newClient().exportAuditEvents()) {
+        expect(event.sequence).toBe('1');
+        break;
+      }
+      await expect(gateway.exportCancelled).resolves.toBe(true);
+    });
+
+    it("fails with the gateway's code after the events that arrived", async () => {
+      gateway.exportEnd = 'error';
+      const received: string[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of newClient().exportAuditEvents()) received.push(event.sequence);
+        })(),
+      );
+      expect(received).toEqual(['1', '2', '3']);
+      expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', grpcStatus: 14, status: 503 });
+    });
+
+    it('times out when no message comes within timeoutMs, and not before', async () => {
+      gateway.exportEnd = 'stall';
+      const client = newClient();
+      await client.verifyAuditLog(); // connected: the timeout is about messages, not the connection
+      const received: string[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of client.exportAuditEvents({}, { timeoutMs: 200 })) {
+            // The caller taking its time does not count against the gateway.
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            received.push(event.sequence);
+          }
+        })(),
+      );
+      expect([received, error.code]).toEqual([['1', '2', '3'], 'TIMEOUT']);
+    });
+
+    it('is ABORTED when the caller aborts', async () => {
+      gateway.exportEnd = 'stall';
+      const controller = new AbortController();
+      const error = await failure(
+        (async () => {
+          for await (const _event of newClient().exportAuditEvents({}, { signal: controller.signal })) {
+            controller.abort();
+          }
+        })(),
+      );
+      expect(error.code).toBe('ABORTED');
+      await expect(gateway.exportCancelled).resolves.toBe(true);
+    });
   });
 
   it('refuses a call without a tenant before sending it', async () => {

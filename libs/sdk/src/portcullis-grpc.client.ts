@@ -8,7 +8,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { gatewayV1, PROTO_PACKAGES } from '@portcullis/contracts';
-import { grpcPathOf, type Operation } from './gateway-operations';
+import { grpcPathOf, type Operation, type StreamOperation } from './gateway-operations';
 import { PortcullisApi, type PortcullisCredentials, type SendOptions } from './portcullis-api';
 import type { CallOptions, JsonWebKeySet } from './portcullis-api.types';
 import { SDK_VERSION } from './portcullis-http.client';
@@ -130,6 +130,67 @@ export class PortcullisGrpcClient extends PortcullisApi {
       );
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /**
+   * A server stream, read one message at a time as the caller asks for the next item (grpc-js
+   * applies HTTP/2 flow control meanwhile). No deadline: `timeoutMs` (default `deadlineMs`)
+   * bounds each wait for the next message instead, so a long export runs as long as it flows.
+   */
+  protected async *stream<Req, Res, Item>(
+    operation: StreamOperation<Req, Res, Item>,
+    message: Req,
+    options: CallOptions,
+  ): AsyncGenerator<Item> {
+    const timeoutMs = options.timeoutMs ?? this.deadlineMs;
+    if (!(timeoutMs > 0)) throw new TypeError('timeoutMs must be a positive number');
+    const signal = options.signal;
+    if (signal?.aborted)
+      throw new PortcullisError({ code: SdkErrorCodes.ABORTED, detail: 'The call was aborted' });
+    const metadata = new Metadata();
+    metadata.set('authorization', this.authorization());
+    const call = this.client.makeServerStreamRequest<Req, Res>(
+      grpcPathOf(PROTO_PACKAGES.gateway, operation.rpc),
+      (value) => Buffer.from(operation.request.encode(value).finish()),
+      (bytes) => operation.response.decode(bytes),
+      message,
+      metadata,
+      {},
+    );
+    const onAbort = () => call.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const messages = (call as AsyncIterable<Res>)[Symbol.asyncIterator]();
+    let timedOut = false;
+    try {
+      for (;;) {
+        const timer = setTimeout(() => {
+          timedOut = true;
+          call.cancel();
+        }, timeoutMs);
+        let next: IteratorResult<Res>;
+        try {
+          next = await messages.next();
+        } catch (error) {
+          if (timedOut) {
+            throw new PortcullisError({
+              code: SdkErrorCodes.TIMEOUT,
+              detail: `No message from the gateway within ${timeoutMs} ms`,
+            });
+          }
+          throw this.toPortcullisError(error as ServiceError, signal?.aborted === true);
+        } finally {
+          clearTimeout(timer);
+        }
+        if (next.done) return;
+        const item = operation.itemOf(next.value);
+        if (item !== undefined) yield item;
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      // Stopped early: the gateway stops streaming too. A no-op once the call has ended.
+      call.cancel();
+      await messages.return?.().catch(() => undefined);
+    }
   }
 
   private toPortcullisError(error: ServiceError, aborted: boolean): PortcullisError {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { gatewayV1 } from '@portcullis/contracts';
@@ -43,7 +43,36 @@ const ANY_ANSWER = {
   authentication: { id: AUTHENTICATION, tenantId: TENANT, status: 'CHALLENGE_REQUIRED' },
   token: { tokenId: DEVICE },
   policy: {},
+  result: { intact: true, checked: '3' },
+  kpis: { tenantId: TENANT },
+  settings: { lossValuePerTakeover: '1500.00', currency: 'EUR' },
 };
+
+/** proto3 JSON of an audit event with the given sequence. */
+const auditEvent = (sequence: number) =>
+  gatewayV1.AuditEvent.toJSON(
+    gatewayV1.AuditEvent.fromJSON({
+      eventId: `e-${sequence}`,
+      tenantId: TENANT,
+      type: 'factors.challenge.failed',
+      userId: USER,
+      occurTime: '2026-01-01T00:00:00Z',
+      dataJson: '{"note":"naïve ✓"}',
+      sequence: String(sequence),
+      outcome: 'failure',
+      hash: 'ab'.repeat(32),
+    }),
+  );
+const ndjson = (...sequences: number[]) =>
+  sequences.map((n) => `${JSON.stringify(auditEvent(n))}\n`).join('');
+const NDJSON_HEADERS = { 'content-type': 'application/x-ndjson; charset=utf-8' };
+
+/** Everything an async iterable yields. */
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
 
 interface Recorded {
   readonly method: string;
@@ -58,12 +87,20 @@ interface Reply {
   /** An object is sent as JSON; a string as it is. */
   readonly body?: unknown;
   readonly delayMs?: number;
+  /** Writes the answer itself (streams, cut-off bodies), after the recorded request. */
+  readonly stream?: (res: ServerResponse) => void;
 }
+
+/** ANY_ANSWER, or two audit events as NDJSON for the export. */
+const defaultReply = (request: Recorded): Reply =>
+  request.url.includes('/audit/export')
+    ? { headers: NDJSON_HEADERS, body: ndjson(1, 2) }
+    : { body: ANY_ANSWER };
 
 /** A local stand-in for the gateway: records each request and answers with `reply`. */
 class GatewayStandIn {
   readonly requests: Recorded[] = [];
-  reply: (request: Recorded) => Reply = () => ({ body: ANY_ANSWER });
+  reply: (request: Recorded) => Reply = defaultReply;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -78,6 +115,10 @@ class GatewayStandIn {
       };
       this.requests.push(recorded);
       const reply = this.reply(recorded);
+      if (reply.stream) {
+        reply.stream(res);
+        return;
+      }
       const send = () => {
         const isText = typeof reply.body === 'string';
         res.writeHead(reply.status ?? 200, {
@@ -146,7 +187,7 @@ describe('PortcullisClient (HTTP)', () => {
   afterAll(() => gateway.stop());
   beforeEach(() => {
     gateway.requests.length = 0;
-    gateway.reply = () => ({ body: ANY_ANSWER });
+    gateway.reply = defaultReply;
     client = newClient();
   });
 
@@ -282,6 +323,48 @@ describe('PortcullisClient (HTTP)', () => {
         `/v1/audit/events?tenantId=${TENANT}&userId=${USER}&pageSize=50&pageToken=next`,
       ],
       [
+        'listAuditEvents',
+        (c) =>
+          c.listAuditEvents({
+            type: 'identity.',
+            outcome: 'success',
+            fromTime: '2026-01-01T00:00:00Z',
+            toTime: new Date('2026-01-02T00:00:00Z'),
+          }),
+        'GET',
+        `/v1/audit/events?tenantId=${TENANT}&type=identity.&outcome=success` +
+          '&fromTime=2026-01-01T00%3A00%3A00.000Z&toTime=2026-01-02T00%3A00%3A00.000Z',
+      ],
+      [
+        'exportAuditEvents',
+        (c) =>
+          collect(
+            c.exportAuditEvents({
+              type: 'factors.',
+              outcome: 'failure',
+              fromTime: new Date('2026-01-01T00:00:00Z'),
+              toTime: '2026-02-01T00:00:00+01:00',
+            }),
+          ),
+        'GET',
+        `/v1/tenants/${TENANT}/audit/export?type=factors.&outcome=failure` +
+          '&fromTime=2026-01-01T00%3A00%3A00.000Z&toTime=2026-01-31T23%3A00%3A00.000Z',
+      ],
+      ['verifyAuditLog', (c) => c.verifyAuditLog(), 'GET', `/v1/tenants/${TENANT}/audit/verify`],
+      [
+        'getMfaKpis',
+        (c) => c.getMfaKpis({ fromTime: { seconds: '1767225600' } }),
+        'GET',
+        `/v1/tenants/${TENANT}/kpis?fromTime=2026-01-01T00%3A00%3A00.000Z`,
+      ],
+      ['getKpiSettings', (c) => c.getKpiSettings(), 'GET', `/v1/tenants/${TENANT}/kpi-settings`],
+      [
+        'setKpiSettings',
+        (c) => c.setKpiSettings({ settings: { lossValuePerTakeover: '1500.00', currency: 'EUR' } }),
+        'PUT',
+        `/v1/tenants/${TENANT}/kpi-settings`,
+      ],
+      [
         'startChallenge',
         (c) => c.startChallenge({ authenticationId: AUTHENTICATION, userId: USER, factorId: FACTOR }),
         'POST',
@@ -310,7 +393,11 @@ describe('PortcullisClient (HTTP)', () => {
       const { headers } = gateway.last;
       // The JWKS is public: the key is not sent where it is not needed.
       expect(headers.authorization).toBe(name === 'jwks' ? undefined : `Bearer ${API_KEY}`);
-      expect(headers.accept).toBe('application/json, application/problem+json');
+      expect(headers.accept).toBe(
+        name === 'exportAuditEvents'
+          ? 'application/x-ndjson, application/problem+json'
+          : 'application/json, application/problem+json',
+      );
       expect(headers['user-agent']).toMatch(/^portcullis-sdk-node\/\d+\.\d+\.\d+$/);
       if (method === 'GET' || method === 'DELETE') {
         expect(headers['content-type']).toBeUndefined();
@@ -324,7 +411,8 @@ describe('PortcullisClient (HTTP)', () => {
     it('covers every operation of the client', () => {
       const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(PortcullisClient.prototype)).filter(
         (name) =>
-          name !== 'constructor' && !['authorization', 'scrubbed', 'run', 'send', 'tenantId'].includes(name),
+          name !== 'constructor' &&
+          !['authorization', 'scrubbed', 'run', 'send', 'stream', 'messageOf', 'tenantId'].includes(name),
       );
       expect(methods.filter((name) => !cases.some(([covered]) => covered === name))).toEqual([]);
     });
@@ -718,6 +806,178 @@ describe('PortcullisClient (HTTP)', () => {
       }
       expect(inspect(client, { depth: 10, showHidden: true })).not.toContain('s3cr3t');
       expect(JSON.stringify(client)).not.toContain('s3cr3t');
+    });
+  });
+
+  describe('audit and KPIs', () => {
+    it('puts the KPI settings themselves as the body', async () => {
+      const { settings } = await client.setKpiSettings({
+        settings: { lossValuePerTakeover: '1500.00', currency: 'EUR' },
+      });
+      expect(gateway.last.body).toEqual({ lossValuePerTakeover: '1500.00', currency: 'EUR' });
+      expect(settings).toEqual({ lossValuePerTakeover: '1500.00', currency: 'EUR' });
+    });
+
+    it('return the chain report and the KPIs as generated messages', async () => {
+      const { result } = await client.verifyAuditLog();
+      expect(result).toMatchObject({ intact: true, checked: '3', problems: [] });
+      const { kpis } = await client.getMfaKpis();
+      expect(kpis.tenantId).toBe(TENANT);
+      expect(gateway.last.url).toBe(`/v1/tenants/${TENANT}/kpis`);
+    });
+
+    it('refuse a time that is no date, before sending anything', async () => {
+      await expect(client.listAuditEvents({ fromTime: 'last tuesday' })).rejects.toThrow(
+        /fromTime must be a valid date/,
+      );
+      expect(() => client.exportAuditEvents({ toTime: new Date(Number.NaN) })).toThrow(TypeError);
+      expect(gateway.requests).toHaveLength(0);
+    });
+  });
+
+  describe('the audit export stream', () => {
+    it('yields each NDJSON line as a generated AuditEvent', async () => {
+      const events = await collect(client.exportAuditEvents({ userId: USER }));
+      expect(events.map((e) => e.sequence)).toEqual(['1', '2']);
+      expect(events[0]).toEqual(gatewayV1.AuditEvent.fromJSON(auditEvent(1)));
+      expect(events[0]?.dataJson).toBe('{"note":"naïve ✓"}');
+      expect(gateway.last.url).toBe(`/v1/tenants/${TENANT}/audit/export?userId=${USER}`);
+    });
+
+    it('parses lines as they arrive, across chunk boundaries, before the answer has ended', async () => {
+      const body = Buffer.from(ndjson(1, 2, 3), 'utf8');
+      // Split inside the multi-byte ï of the first line, and leave the last line without its newline.
+      const split = body.indexOf(Buffer.from('ï')) + 1;
+      let release: () => void = () => undefined;
+      gateway.reply = () => ({
+        stream: (res) => {
+          res.writeHead(200, NDJSON_HEADERS);
+          res.write(body.subarray(0, split));
+          res.write(body.subarray(split, body.length - 1));
+          release = () => res.end();
+        },
+      });
+      const events = client.exportAuditEvents();
+      const first = await events.next();
+      const second = await events.next();
+      expect([first.value?.sequence, second.value?.sequence]).toEqual(['1', '2']);
+      // The third line is complete only at the end of the body.
+      const third = events.next();
+      release();
+      expect((await third).value?.sequence).toBe('3');
+      expect((await events.next()).done).toBe(true);
+    });
+
+    it('closes the connection when the caller stops early', async () => {
+      const closed = new Promise<boolean>((resolve) => {
+        gateway.reply = () => ({
+          stream: (res) => {
+            res.writeHead(200, NDJSON_HEADERS);
+            res.write(ndjson(1, 2));
+            res.on('close', () => resolve(res.writableEnded));
+          },
+        });
+      });
+      for await (const event of client.exportAuditEvents()) {
+        expect(event.sequence).toBe('1');
+        break;
+      }
+      // The gateway saw its client go away before it ended the answer.
+      await expect(closed).resolves.toBe(false);
+    });
+
+    it('fails with NETWORK_ERROR after the events that arrived when the answer is cut off', async () => {
+      gateway.reply = () => ({
+        stream: (res) => {
+          res.writeHead(200, NDJSON_HEADERS);
+          res.write(ndjson(1, 2), () => setTimeout(() => res.destroy(), 20));
+        },
+      });
+      const received: string[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of client.exportAuditEvents()) received.push(event.sequence);
+        })(),
+      );
+      expect(received).toEqual(['1', '2']);
+      expect(error.code).toBe('NETWORK_ERROR');
+      expect(error.detail).toMatch(/cut off after 2 lines/);
+    });
+
+    it('turns problem details before the first line into a PortcullisError', async () => {
+      gateway.reply = () => ({
+        status: 403,
+        headers: { 'content-type': 'application/problem+json' },
+        body: {
+          status: 403,
+          code: 'INSUFFICIENT_SCOPE',
+          detail: 'This needs an API key with the admin scope',
+        },
+      });
+      expect(await failure(collect(client.exportAuditEvents()))).toMatchObject({
+        code: 'INSUFFICIENT_SCOPE',
+        status: 403,
+      });
+    });
+
+    it('refuses an answer that is not NDJSON, or a line that is not a JSON object', async () => {
+      gateway.reply = () => ({ body: { events: [] } });
+      expect((await failure(collect(client.exportAuditEvents()))).code).toBe('UNEXPECTED_RESPONSE');
+
+      gateway.reply = () => ({ headers: NDJSON_HEADERS, body: `${ndjson(1)}<html>\n` });
+      const received: string[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of client.exportAuditEvents()) received.push(event.sequence);
+        })(),
+      );
+      expect(received).toEqual(['1']);
+      expect(error).toMatchObject({ code: 'UNEXPECTED_RESPONSE' });
+      expect(error.detail).toMatch(/Line 2/);
+    });
+
+    it('times out on a gateway that stalls, but not on a caller that takes its time', async () => {
+      gateway.reply = () => ({
+        stream: (res) => {
+          res.writeHead(200, NDJSON_HEADERS);
+          res.write(ndjson(1));
+        },
+      });
+      const received: string[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of client.exportAuditEvents({}, { timeoutMs: 300 })) {
+            received.push(event.sequence);
+          }
+        })(),
+      );
+      expect([received, error.code]).toEqual([['1'], 'TIMEOUT']);
+
+      gateway.reply = defaultReply;
+      const slow: string[] = [];
+      for await (const event of client.exportAuditEvents({}, { timeoutMs: 200 })) {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        slow.push(event.sequence);
+      }
+      expect(slow).toEqual(['1', '2']);
+    });
+
+    it('is ABORTED when the caller aborts', async () => {
+      gateway.reply = () => ({
+        stream: (res) => {
+          res.writeHead(200, NDJSON_HEADERS);
+          res.write(ndjson(1));
+        },
+      });
+      const controller = new AbortController();
+      const error = await failure(
+        (async () => {
+          for await (const _event of client.exportAuditEvents({}, { signal: controller.signal })) {
+            controller.abort();
+          }
+        })(),
+      );
+      expect(error.code).toBe('ABORTED');
     });
   });
 

@@ -1,4 +1,4 @@
-import type { HttpRoute, Operation } from './gateway-operations';
+import type { HttpRoute, Operation, StreamOperation } from './gateway-operations';
 import { PortcullisApi, type PortcullisCredentials, type SendOptions } from './portcullis-api';
 import type { CallOptions, JsonWebKeySet } from './portcullis-api.types';
 import { fromHttpError, PortcullisError, SdkErrorCodes } from './portcullis.errors';
@@ -17,6 +17,10 @@ export interface PortcullisClientOptions extends PortcullisCredentials {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** Longer than any line the gateway writes (an audit event is a few KiB); guards the buffer. */
+const MAX_NDJSON_LINE_CHARS = 1_048_576;
+const JSON_ACCEPT = 'application/json, application/problem+json';
+const NDJSON_ACCEPT = 'application/x-ndjson, application/problem+json';
 
 /**
  * The gateway's HTTP/JSON API (proto3 JSON bodies, RFC 9457 problem details).
@@ -82,19 +86,137 @@ export class PortcullisClient extends PortcullisApi {
     return operation.response.fromJSON(json);
   }
 
+  /**
+   * An NDJSON answer, parsed line by line as the body arrives (never buffered whole): each line
+   * an `item` in proto3 JSON. `timeoutMs` bounds each wait for the gateway (the answer to start,
+   * the next chunk), not the whole stream, and not the time the caller spends on an item.
+   */
+  protected async *stream<Req, Res, Item>(
+    operation: StreamOperation<Req, Res, Item>,
+    message: Req,
+    options: CallOptions,
+  ): AsyncGenerator<Item> {
+    const route = operation.http(message, operation.request.toJSON(message) as Record<string, unknown>);
+    const timeoutMs = positive(options.timeoutMs, this.timeoutMs, 'timeoutMs');
+    const signal = options.signal;
+    if (signal?.aborted) throw aborted();
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    /** Waits for the gateway, at most timeoutMs. */
+    const waitFor = async <T>(promise: Promise<T>): Promise<T> => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      try {
+        return await promise;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    let started = false;
+    let received = 0;
+    const failure = (error: unknown) =>
+      this.transportFailure(error, {
+        timedOut,
+        timeoutMs,
+        signal,
+        ...(started ? { cutOffAfter: received } : {}),
+      });
+
+    try {
+      let response: Response;
+      try {
+        response = await waitFor(
+          this.fetchImpl(this.urlOf(route), {
+            method: route.method,
+            headers: this.headersOf(route, options, NDJSON_ACCEPT),
+            redirect: 'manual',
+            signal: controller.signal,
+          }),
+        );
+      } catch (error) {
+        throw failure(error);
+      }
+      started = true;
+      if (response.status < 200 || response.status > 299) {
+        let text: string;
+        try {
+          text = await waitFor(response.text());
+        } catch (error) {
+          throw failure(error);
+        }
+        throw fromHttpError(response.status, response.headers, text);
+      }
+      const contentType = response.headers.get('content-type') ?? '';
+      if (!/^application\/x-ndjson\b/i.test(contentType) || response.body === null) {
+        throw new PortcullisError({
+          code: SdkErrorCodes.UNEXPECTED_RESPONSE,
+          detail: `HTTP ${response.status} with a body that is not NDJSON`,
+          status: response.status,
+        });
+      }
+
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let buffered = '';
+      const parse = (line: string): Item => {
+        let json: unknown;
+        try {
+          json = JSON.parse(line);
+        } catch {
+          json = undefined;
+        }
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+          throw new PortcullisError({
+            code: SdkErrorCodes.UNEXPECTED_RESPONSE,
+            detail: `Line ${received + 1} of the ${operation.rpc} stream is not a JSON object`,
+            status: response.status,
+          });
+        }
+        received += 1;
+        return operation.item.fromJSON(json);
+      };
+      for (;;) {
+        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          chunk = await waitFor(reader.read());
+        } catch (error) {
+          throw failure(error);
+        }
+        if (chunk.done) break;
+        buffered += decoder.decode(chunk.value, { stream: true });
+        let newline = buffered.indexOf('\n');
+        while (newline !== -1) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          if (line.trim() !== '') yield parse(line);
+          newline = buffered.indexOf('\n');
+        }
+        if (buffered.length > MAX_NDJSON_LINE_CHARS) {
+          throw new PortcullisError({
+            code: SdkErrorCodes.UNEXPECTED_RESPONSE,
+            detail: `A line of the ${operation.rpc} stream is longer than ${MAX_NDJSON_LINE_CHARS} characters`,
+            status: response.status,
+          });
+        }
+      }
+      buffered += decoder.decode();
+      if (buffered.trim() !== '') yield parse(buffered);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      // Stopped early: closes the connection, so the gateway stops the export too.
+      controller.abort();
+    }
+  }
+
   /** One request and its answer as JSON ({} for 204), or a PortcullisError. */
   private async exchange(route: HttpRoute, options: SendOptions, authenticated: boolean): Promise<object> {
-    const headers = new Headers({
-      accept: 'application/json, application/problem+json',
-      'user-agent': this.userAgent,
-    });
-    if (authenticated) headers.set('authorization', this.authorization());
-    if (route.body !== undefined) headers.set('content-type', 'application/json');
-    if (options.idempotencyKey !== undefined) headers.set('idempotency-key', options.idempotencyKey);
-    for (const [name, value] of Object.entries(route.headers ?? {})) {
-      if (value !== undefined) headers.set(name, value);
-    }
-
+    const headers = this.headersOf(route, options, JSON_ACCEPT, authenticated);
     const timeoutMs = positive(options.timeoutMs, this.timeoutMs, 'timeoutMs');
     const signal = options.signal;
     if (signal?.aborted) throw aborted();
@@ -120,19 +242,7 @@ export class PortcullisClient extends PortcullisApi {
       // The timeout covers the body too: a gateway that stalls mid-answer is a timeout.
       text = await response.text();
     } catch (error) {
-      if (timedOut) {
-        throw new PortcullisError({
-          code: SdkErrorCodes.TIMEOUT,
-          detail: `No answer from the gateway within ${timeoutMs} ms`,
-        });
-      }
-      if (signal?.aborted) throw aborted();
-      const cause = this.scrubbed(error);
-      throw new PortcullisError({
-        code: SdkErrorCodes.NETWORK_ERROR,
-        detail: `The gateway could not be reached: ${describe(cause)}`,
-        ...(cause === undefined ? {} : { cause }),
-      });
+      throw this.transportFailure(error, { timedOut, timeoutMs, signal });
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -152,6 +262,41 @@ export class PortcullisClient extends PortcullisApi {
       code: SdkErrorCodes.UNEXPECTED_RESPONSE,
       detail: `HTTP ${response.status} with a body that is not a JSON object`,
       status: response.status,
+    });
+  }
+
+  private headersOf(route: HttpRoute, options: SendOptions, accept: string, authenticated = true): Headers {
+    const headers = new Headers({ accept, 'user-agent': this.userAgent });
+    if (authenticated) headers.set('authorization', this.authorization());
+    if (route.body !== undefined) headers.set('content-type', 'application/json');
+    if (options.idempotencyKey !== undefined) headers.set('idempotency-key', options.idempotencyKey);
+    for (const [name, value] of Object.entries(route.headers ?? {})) {
+      if (value !== undefined) headers.set(name, value);
+    }
+    return headers;
+  }
+
+  /** A fetch that failed: our timeout, the caller's abort, or the network (the key scrubbed). */
+  private transportFailure(
+    error: unknown,
+    how: { timedOut: boolean; timeoutMs: number; signal: AbortSignal | undefined; cutOffAfter?: number },
+  ): PortcullisError {
+    if (error instanceof PortcullisError) return error;
+    if (how.timedOut) {
+      return new PortcullisError({
+        code: SdkErrorCodes.TIMEOUT,
+        detail: `No answer from the gateway within ${how.timeoutMs} ms`,
+      });
+    }
+    if (how.signal?.aborted) return aborted();
+    const cause = this.scrubbed(error);
+    return new PortcullisError({
+      code: SdkErrorCodes.NETWORK_ERROR,
+      detail:
+        how.cutOffAfter === undefined
+          ? `The gateway could not be reached: ${describe(cause)}`
+          : `The answer was cut off after ${how.cutOffAfter} lines: ${describe(cause)}`,
+      ...(cause === undefined ? {} : { cause }),
     });
   }
 

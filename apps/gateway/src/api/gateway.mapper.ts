@@ -18,7 +18,7 @@ export function toUserMessage(u: UserView): gatewayV1.User {
   };
 }
 
-function toAuditEventMessage(e: AuditEventView): gatewayV1.AuditEvent {
+export function toAuditEventMessage(e: AuditEventView): gatewayV1.AuditEvent {
   return {
     eventId: e.eventId,
     tenantId: e.tenantId,
@@ -29,6 +29,10 @@ function toAuditEventMessage(e: AuditEventView): gatewayV1.AuditEvent {
     recordTime: toTimestamp(e.recordedAt),
     dataJson: e.dataJson,
     sequence: e.sequence,
+    outcome: e.outcome,
+    hash: e.hash,
+    previousHash: e.previousHash,
+    clientIp: e.clientIp,
   };
 }
 

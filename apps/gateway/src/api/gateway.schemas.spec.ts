@@ -2,8 +2,12 @@ import { DomainError, parseOrThrow } from '@portcullis/errors';
 import { bodyWithPath } from '../http/body-with-path';
 import {
   activateFactorSchema,
+  exportAuditEventsSchema,
+  getMfaKpisSchema,
+  listAuditEventsSchema,
   listFactorsSchema,
   setFactorPolicySchema,
+  setKpiSettingsSchema,
   startChallengeSchema,
 } from './gateway.schemas';
 
@@ -94,5 +98,88 @@ describe('gateway schemas for factors', () => {
         ),
       ),
     ).toEqual(['(request)']);
+  });
+});
+
+describe('gateway schemas for the audit log and KPIs', () => {
+  it('read times as RFC 3339 strings over HTTP and as Timestamps over gRPC, into the same filter', () => {
+    const http = parseOrThrow(exportAuditEventsSchema.http, {
+      tenantId,
+      type: 'factors.',
+      fromTime: '2026-01-01T01:00:00+01:00',
+      toTime: '2026-01-02T00:00:00.5Z',
+    });
+    const grpc = parseOrThrow(exportAuditEventsSchema.grpc, {
+      tenantId,
+      userId: '',
+      type: 'factors.',
+      outcome: '',
+      fromTime: { seconds: '1767225600', nanos: 0 },
+      toTime: { seconds: '1767312000', nanos: 500_000_000 },
+    });
+    const expected = {
+      tenantId,
+      userId: undefined,
+      type: 'factors.',
+      outcome: undefined,
+      from: new Date('2026-01-01T00:00:00Z'),
+      to: new Date('2026-01-02T00:00:00.500Z'),
+    };
+    expect(http).toEqual(expected);
+    expect(grpc).toEqual(expected);
+    // The gRPC loader hands absent message fields over as null.
+    expect(parseOrThrow(getMfaKpisSchema.grpc, { tenantId, fromTime: null, toTime: null })).toEqual({
+      tenantId,
+      from: undefined,
+      to: undefined,
+    });
+  });
+
+  it('refuse a time without offset, a range that ends before it starts, and an unknown outcome', () => {
+    expect(
+      violations(() => parseOrThrow(listAuditEventsSchema.http, { tenantId, fromTime: '2026-01-01' })),
+    ).toEqual(['fromTime']);
+    expect(
+      violations(() =>
+        parseOrThrow(getMfaKpisSchema.http, {
+          tenantId,
+          fromTime: '2026-01-02T00:00:00Z',
+          toTime: '2026-01-02T00:00:00Z',
+        }),
+      ),
+    ).toEqual(['toTime']);
+    expect(
+      violations(() => parseOrThrow(listAuditEventsSchema.grpc, { tenantId, fromTime: { seconds: 'soon' } })),
+    ).toEqual(['fromTime.seconds']);
+    expect(violations(() => parseOrThrow(listAuditEventsSchema.http, { tenantId, outcome: 'won' }))).toEqual([
+      'outcome',
+    ]);
+    expect(parseOrThrow(listAuditEventsSchema.http, { tenantId, outcome: 'challenged' }).outcome).toBe(
+      'challenged',
+    );
+  });
+
+  it('take KPI settings flat over HTTP and as settings over gRPC, the currency upper-cased', () => {
+    expect(
+      parseOrThrow(setKpiSettingsSchema.http, { tenantId, lossValuePerTakeover: '1500.00', currency: 'eur' }),
+    ).toEqual({ tenantId, settings: { lossValuePerTakeover: '1500.00', currency: 'EUR' } });
+    expect(
+      parseOrThrow(setKpiSettingsSchema.grpc, {
+        tenantId,
+        settings: { lossValuePerTakeover: '7', currency: 'USD' },
+      }),
+    ).toEqual({ tenantId, settings: { lossValuePerTakeover: '7', currency: 'USD' } });
+    expect(violations(() => parseOrThrow(setKpiSettingsSchema.grpc, { tenantId, settings: null }))).toEqual([
+      'settings',
+    ]);
+    expect(
+      violations(() =>
+        parseOrThrow(setKpiSettingsSchema.http, {
+          tenantId,
+          lossValuePerTakeover: '1.2345678',
+          currency: 'E1R',
+        }),
+      ),
+    ).toEqual(['lossValuePerTakeover', 'currency']);
   });
 });

@@ -1,5 +1,6 @@
-import { factorsV1 } from '@portcullis/contracts';
+import { type auditV1, factorsV1 } from '@portcullis/contracts';
 import { z } from 'zod';
+import type { AuditFilter, AuditQuery, KpiQuery } from '../domain/ports';
 
 /**
  * Shape and size checks of the public API, shared by the HTTP and gRPC edges. Semantic rules
@@ -34,17 +35,132 @@ export const getUserSchema = z.union(
   { error: 'tenantId and one of userId or externalId are required' },
 );
 
-export const listAuditEventsSchema = z.object({
+// Audit log and KPIs: shape and size only; audit owns the rules (known event types, time ranges
+// it keeps, ISO 4217 membership) and its typed errors pass through.
+
+/** An RFC 3339 date-time with its offset, as HTTP queries carry them. */
+const rfc3339 = z.iso
+  .datetime({ offset: true, error: 'must be an RFC 3339 date-time such as 2025-01-31T09:30:00Z' })
+  .transform((value) => new Date(value));
+/** A google.protobuf.Timestamp as the gRPC loader hands it over (seconds as a string). */
+const protoTimestamp = z
+  .object(
+    {
+      seconds: z.union([z.string().regex(/^-?\d{1,12}$/), z.number().int()]),
+      nanos: z.preprocess((v) => v ?? 0, z.number().int().min(0).max(999_999_999)),
+    },
+    { error: 'must be a google.protobuf.Timestamp' },
+  )
+  .transform((t) => new Date(Number(t.seconds) * 1000 + Math.floor(t.nanos / 1_000_000)));
+
+const TIMES = { http: rfc3339, grpc: protoTimestamp } as const;
+type Edge = keyof typeof TIMES;
+
+interface TimeRange {
+  readonly fromTime?: Date | undefined;
+  readonly toTime?: Date | undefined;
+}
+
+/** A time range that ends before it starts is refused here: it could only ever be empty. */
+const ordered = (range: TimeRange, ctx: z.RefinementCtx) => {
+  if (range.fromTime && range.toTime && range.fromTime.getTime() >= range.toTime.getTime()) {
+    ctx.addIssue({ code: 'custom', path: ['toTime'], message: 'must be after fromTime' });
+  }
+};
+
+/**
+ * One schema per edge, with `fromTime` and `toTime` in the edge's form (RFC 3339 strings over
+ * HTTP, Timestamps over gRPC): strict over HTTP, where unknown query parameters are refused, and
+ * lenient over gRPC. Both end in the same domain shape.
+ */
+function timedEdge<S extends z.ZodRawShape, T>(
+  shape: S,
+  finish: (value: z.output<z.ZodObject<S>> & TimeRange) => T,
+) {
+  const build = (edge: Edge) => {
+    const object = z.object({ ...shape, fromTime: optional(TIMES[edge]), toTime: optional(TIMES[edge]) });
+    return (edge === 'http' ? object.strict() : object)
+      .superRefine((v, ctx) => ordered(v as TimeRange, ctx))
+      .transform((v) => finish(v as z.output<z.ZodObject<S>> & TimeRange));
+  };
+  return { http: build('http'), grpc: build('grpc') };
+}
+
+/** Outcomes audit records (see audit's outcome of an event). */
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied', 'challenged', 'none'] as const;
+
+const auditFilterShape = {
   tenantId: uuid,
-  userId: optional(z.string().max(64)),
-  type: optional(z.string().max(128)),
-  // 0 is proto3's "not set".
-  pageSize: z.preprocess(
-    (v) => (v === '' || v === 0 || v === undefined ? undefined : v),
-    z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).optional(),
+  userId: optional(z.string({ error: 'must be a string' }).max(64, 'must be at most 64 characters')),
+  type: optional(
+    z
+      .string({ error: 'must be a string' })
+      .max(128, 'must be at most 128 characters')
+      .describe('An event type (identity.user.created) or a prefix ending in a dot (factors.).'),
   ),
-  pageToken: optional(z.string().max(200)),
+  outcome: optional(z.enum(AUDIT_OUTCOMES, { error: `must be one of ${AUDIT_OUTCOMES.join(', ')}` })),
+};
+
+const toFilter = (v: z.output<z.ZodObject<typeof auditFilterShape>> & TimeRange): AuditFilter => ({
+  tenantId: v.tenantId,
+  userId: v.userId,
+  type: v.type,
+  outcome: v.outcome,
+  from: v.fromTime,
+  to: v.toTime,
 });
+
+export const listAuditEventsSchema = timedEdge(
+  {
+    ...auditFilterShape,
+    // 0 is proto3's "not set".
+    pageSize: z.preprocess(
+      (v) => (v === '' || v === 0 || v === undefined ? undefined : v),
+      z.coerce.number({ error: 'must be a number' }).int().min(1).max(500).optional(),
+    ),
+    pageToken: optional(z.string().max(200)),
+  },
+  (v): AuditQuery => ({ ...toFilter(v), pageSize: v.pageSize, pageToken: v.pageToken }),
+);
+
+export const exportAuditEventsSchema = timedEdge(auditFilterShape, toFilter);
+
+export const verifyAuditLogSchema = z.object({ tenantId: uuid });
+
+export const getMfaKpisSchema = timedEdge({ tenantId: uuid }, (v): KpiQuery => ({
+  tenantId: v.tenantId,
+  from: v.fromTime,
+  to: v.toTime,
+}));
+
+export const getKpiSettingsSchema = z.object({ tenantId: uuid });
+
+const kpiSettingsShape = {
+  lossValuePerTakeover: z
+    .string({ error: 'must be a decimal string such as 1500.00' })
+    .regex(/^\d{1,15}(\.\d{1,6})?$/, 'must be a non-negative decimal such as 1500.00'),
+  currency: z
+    .string({ error: 'must be an ISO 4217 code such as USD' })
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 4217 code such as USD')
+    .transform((code) => code.toUpperCase()),
+};
+
+/** HTTP: the settings themselves are the body (`{lossValuePerTakeover, currency}`); gRPC: `settings`. */
+export const setKpiSettingsSchema = {
+  http: z
+    .object({ tenantId: uuid, ...kpiSettingsShape })
+    .strict()
+    .transform(({ tenantId, ...settings }): SetKpiSettingsInput => ({ tenantId, settings })),
+  grpc: z.object({
+    tenantId: uuid,
+    settings: z.preprocess((v) => v ?? undefined, z.object(kpiSettingsShape, { error: 'is required' })),
+  }),
+};
+
+export interface SetKpiSettingsInput {
+  readonly tenantId: string;
+  readonly settings: auditV1.KpiSettings;
+}
 
 // Factors and challenges: shape and size only; factors owns the rules (known types, code formats,
 // name syntax, policy ranges) and its typed errors pass through.

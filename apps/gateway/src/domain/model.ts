@@ -31,7 +31,15 @@ export interface AuditEventView {
   readonly occurredAt: Date;
   readonly recordedAt: Date;
   readonly dataJson: string;
+  /** Position in the tenant's hash chain (int64 as a decimal string). */
   readonly sequence: string;
+  /** success, failure, denied, challenged or none. */
+  readonly outcome: string;
+  /** SHA-256 (hex) of the record, covering `previousHash`. */
+  readonly hash: string;
+  readonly previousHash: string;
+  /** The full client IP while audit's IP retention allows; empty afterwards. */
+  readonly clientIp: string;
 }
 
 export interface AuditEventPageView {

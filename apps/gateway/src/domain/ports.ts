@@ -1,8 +1,8 @@
-import type { EventType, factorsV1, riskV1 } from '@portcullis/contracts';
+import type { auditV1, EventType, factorsV1, riskV1 } from '@portcullis/contracts';
 import type { NewEvent } from '@portcullis/messaging';
 import type { AuthPolicy } from './auth-policy';
 import type { ActionDetails, AuthenticationRecord, DenialReason, RiskView } from './authentication';
-import type { AuditEventPageView, TenantView, UserView } from './model';
+import type { AuditEventPageView, AuditEventView, TenantView, UserView } from './model';
 
 export interface CreateUserCommand {
   readonly tenantId: string;
@@ -22,12 +22,28 @@ export type PasswordCheck =
   | { readonly result: 'THROTTLED'; readonly retryAfterSeconds: number }
   | { readonly result: 'ACCOUNT_LOCKED' | 'ACCOUNT_DISABLED'; readonly user: UserView };
 
-export interface AuditQuery {
+/** Which of a tenant's audit events; every field but the tenant is optional. */
+export interface AuditFilter {
   readonly tenantId: string;
   readonly userId?: string | undefined;
+  /** An event type (identity.user.created) or a prefix ending in a dot (factors.). */
   readonly type?: string | undefined;
+  readonly outcome?: string | undefined;
+  /** Occurrence time range: from inclusive, to exclusive. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+}
+
+export interface AuditQuery extends AuditFilter {
   readonly pageSize?: number | undefined;
   readonly pageToken?: string | undefined;
+}
+
+export interface KpiQuery {
+  readonly tenantId: string;
+  /** Whole UTC days, from inclusive, to exclusive; audit's defaults (the last 30 days) otherwise. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
 }
 
 /** Port to the identity service. */
@@ -122,9 +138,24 @@ export abstract class Clock {
   abstract now(): Date;
 }
 
-/** Port to the audit service. */
+/**
+ * Port to the audit service: the hash-chained audit log and the MFA KPIs kept from it (and the
+ * tenant's KPI settings, the one thing written through it). Chain reports, KPIs and settings are
+ * the generated `auditV1` contract types, which the gateway's messages reuse field for field.
+ */
 export abstract class AuditReader {
   abstract list(query: AuditQuery): Promise<AuditEventPageView>;
+  /**
+   * Every event matching `filter`, oldest first, as audit streams them: pulled one at a time, so
+   * a slow consumer slows the stream down instead of piling events up in memory. Stopping early
+   * (`break`, `return()`) or aborting `signal` cancels the call; after an abort the iteration
+   * ends quietly. A failure of audit is a DomainError, thrown where the stream broke.
+   */
+  abstract export(filter: AuditFilter, signal?: AbortSignal): AsyncIterable<AuditEventView>;
+  abstract verifyChain(tenantId: string): Promise<auditV1.VerifyAuditChainResponse>;
+  abstract getMfaKpis(query: KpiQuery): Promise<auditV1.MfaKpis>;
+  abstract getKpiSettings(tenantId: string): Promise<auditV1.KpiSettings>;
+  abstract setKpiSettings(tenantId: string, settings: auditV1.KpiSettings): Promise<auditV1.KpiSettings>;
 }
 
 /**

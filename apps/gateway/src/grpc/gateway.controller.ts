@@ -1,8 +1,10 @@
-import type { Metadata } from '@grpc/grpc-js';
+import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
+import type { Observable } from 'rxjs';
 import {
+  toAuditEventMessage,
   toAuditPageMessage,
   toBeginFactorEnrollmentMessage,
   toTenantMessage,
@@ -13,16 +15,21 @@ import {
   beginFactorEnrollmentSchema,
   createTenantSchema,
   createUserSchema,
+  exportAuditEventsSchema,
   getFactorPolicySchema,
+  getKpiSettingsSchema,
+  getMfaKpisSchema,
   getUserSchema,
   listAuditEventsSchema,
   listFactorsSchema,
   removeFactorSchema,
   resetFactorsSchema,
   setFactorPolicySchema,
+  setKpiSettingsSchema,
   startChallengeSchema,
   updateFactorSchema,
   userLookupOf,
+  verifyAuditLogSchema,
   verifyChallengeSchema,
 } from '../api/gateway.schemas';
 import { toApiKeyMessage } from '../auth/api-key.mapper';
@@ -32,20 +39,25 @@ import { actorOf, type Scope } from '../auth/principal';
 import { CreateApiKeyUseCase } from '../use-cases/create-api-key/create-api-key.use-case';
 import { ListApiKeysUseCase } from '../use-cases/list-api-keys/list-api-keys.use-case';
 import { RevokeApiKeyUseCase } from '../use-cases/revoke-api-key/revoke-api-key.use-case';
-import { authorizationOf, GatewayRpc } from './grpc-edge';
+import { authorizationOf, GatewayRpc, pulledStream } from './grpc-edge';
 import { ActivateFactorUseCase } from '../use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from '../use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';
 import { CreateUserUseCase } from '../use-cases/create-user/create-user.use-case';
+import { ExportAuditEventsUseCase } from '../use-cases/export-audit-events/export-audit-events.use-case';
 import { GetFactorPolicyUseCase } from '../use-cases/get-factor-policy/get-factor-policy.use-case';
+import { GetKpiSettingsUseCase } from '../use-cases/get-kpi-settings/get-kpi-settings.use-case';
+import { GetMfaKpisUseCase } from '../use-cases/get-mfa-kpis/get-mfa-kpis.use-case';
 import { GetUserUseCase } from '../use-cases/get-user/get-user.use-case';
 import { ListAuditEventsUseCase } from '../use-cases/list-audit-events/list-audit-events.use-case';
 import { ListFactorsUseCase } from '../use-cases/list-factors/list-factors.use-case';
 import { RemoveFactorUseCase } from '../use-cases/remove-factor/remove-factor.use-case';
 import { ResetFactorsUseCase } from '../use-cases/reset-factors/reset-factors.use-case';
 import { SetFactorPolicyUseCase } from '../use-cases/set-factor-policy/set-factor-policy.use-case';
+import { SetKpiSettingsUseCase } from '../use-cases/set-kpi-settings/set-kpi-settings.use-case';
 import { StartChallengeUseCase } from '../use-cases/start-challenge/start-challenge.use-case';
 import { UpdateFactorUseCase } from '../use-cases/update-factor/update-factor.use-case';
+import { VerifyAuditLogUseCase } from '../use-cases/verify-audit-log/verify-audit-log.use-case';
 import { VerifyChallengeUseCase } from '../use-cases/verify-challenge/verify-challenge.use-case';
 
 type Rpcs =
@@ -53,6 +65,11 @@ type Rpcs =
   | 'createUser'
   | 'getUser'
   | 'listAuditEvents'
+  | 'exportAuditEvents'
+  | 'verifyAuditLog'
+  | 'getMfaKpis'
+  | 'getKpiSettings'
+  | 'setKpiSettings'
   | 'beginFactorEnrollment'
   | 'activateFactor'
   | 'listFactors'
@@ -82,6 +99,11 @@ export class GatewayGrpcController implements Pick<gatewayV1.GatewayServiceContr
     private readonly createUserUseCase: CreateUserUseCase,
     private readonly getUserUseCase: GetUserUseCase,
     private readonly listAuditEventsUseCase: ListAuditEventsUseCase,
+    private readonly exportAuditEventsUseCase: ExportAuditEventsUseCase,
+    private readonly verifyAuditLogUseCase: VerifyAuditLogUseCase,
+    private readonly getMfaKpisUseCase: GetMfaKpisUseCase,
+    private readonly getKpiSettingsUseCase: GetKpiSettingsUseCase,
+    private readonly setKpiSettingsUseCase: SetKpiSettingsUseCase,
     private readonly beginFactorEnrollmentUseCase: BeginFactorEnrollmentUseCase,
     private readonly activateFactorUseCase: ActivateFactorUseCase,
     private readonly listFactorsUseCase: ListFactorsUseCase,
@@ -139,8 +161,73 @@ export class GatewayGrpcController implements Pick<gatewayV1.GatewayServiceContr
     request: gatewayV1.ListAuditEventsRequest,
     metadata?: Metadata,
   ): Promise<gatewayV1.ListAuditEventsResponse> {
-    const { input } = await this.admit(metadata, () => parseOrThrow(listAuditEventsSchema, request), 'admin');
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(listAuditEventsSchema.grpc, request),
+      'admin',
+    );
     return toAuditPageMessage(await this.listAuditEventsUseCase.execute(input));
+  }
+
+  /** Server streaming, pulled from audit only as fast as the client reads (see pulledStream). */
+  @GatewayRpc()
+  exportAuditEvents(
+    request: gatewayV1.ExportAuditEventsRequest,
+    metadata?: Metadata,
+    call?: ServerWritableStream<gatewayV1.ExportAuditEventsRequest, gatewayV1.ExportAuditEventsResponse>,
+  ): Observable<gatewayV1.ExportAuditEventsResponse> {
+    return pulledStream(
+      call,
+      async (signal) => {
+        const { input } = await this.admit(
+          metadata,
+          () => parseOrThrow(exportAuditEventsSchema.grpc, request),
+          'admin',
+        );
+        return this.exportAuditEventsUseCase.execute(input, signal);
+      },
+      (event) => ({ event: toAuditEventMessage(event) }),
+    );
+  }
+
+  @GatewayRpc()
+  async verifyAuditLog(
+    request: gatewayV1.VerifyAuditLogRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.VerifyAuditLogResponse> {
+    const { input } = await this.admit(metadata, () => parseOrThrow(verifyAuditLogSchema, request), 'admin');
+    return { result: await this.verifyAuditLogUseCase.execute(input) };
+  }
+
+  @GatewayRpc()
+  async getMfaKpis(
+    request: gatewayV1.GetMfaKpisRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.GetMfaKpisResponse> {
+    const { input } = await this.admit(metadata, () => parseOrThrow(getMfaKpisSchema.grpc, request), 'admin');
+    return { kpis: await this.getMfaKpisUseCase.execute(input) };
+  }
+
+  @GatewayRpc()
+  async getKpiSettings(
+    request: gatewayV1.GetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.GetKpiSettingsResponse> {
+    const { input } = await this.admit(metadata, () => parseOrThrow(getKpiSettingsSchema, request), 'admin');
+    return { settings: await this.getKpiSettingsUseCase.execute(input) };
+  }
+
+  @GatewayRpc()
+  async setKpiSettings(
+    request: gatewayV1.SetKpiSettingsRequest,
+    metadata?: Metadata,
+  ): Promise<gatewayV1.SetKpiSettingsResponse> {
+    const { input } = await this.admit(
+      metadata,
+      () => parseOrThrow(setKpiSettingsSchema.grpc, request),
+      'admin',
+    );
+    return { settings: await this.setKpiSettingsUseCase.execute(input) };
   }
 
   // Factors and challenges: factors' responses are the gateway's messages field for field.

@@ -31,7 +31,7 @@ export class AdminHttpController {
     @Query() query: unknown,
   ) {
     const principal = await this.auth.authenticate(authorization);
-    const input = parseOrThrow(listAuditEventsSchema.strict(), query);
+    const input = parseOrThrow(listAuditEventsSchema.http, query);
     this.auth.authorize(principal, input.tenantId, 'admin');
     const page = await this.listAuditEventsUseCase.execute(input);
     return gatewayV1.ListAuditEventsResponse.toJSON(toAuditPageMessage(page));

@@ -18,8 +18,8 @@ import {
 const REPO_ROOT = resolve(__dirname, '../../../..');
 /** Where the gateway's HTTP controllers live; every route of every controller there is documented. */
 const CONTROLLER_DIRS = [resolve(__dirname, '../http'), __dirname];
-/** Not part of the API: the passkey demo page. */
-const UNDOCUMENTED_CONTROLLERS = new Set(['DemoHttpController']);
+/** Not part of the API: the passkey demo page; the KPI dashboard page and its static assets. */
+const UNDOCUMENTED_CONTROLLERS = new Set(['DemoHttpController', 'DashboardHttpController']);
 
 const document = buildOpenApiDocument({ serverUrl: '/', version: '1.2.3' });
 

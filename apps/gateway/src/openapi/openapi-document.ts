@@ -244,6 +244,17 @@ function successResponse(route: RouteDoc, protos: ProtoJsonSchemas, rpcs: RpcCom
   const base = { description: STATUS_TEXT[route.status] ?? 'Success', ...(headers ? { headers } : {}) };
   if ('none' in response) return base;
   if ('html' in response) return { ...base, content: { 'text/html': { schema: { type: 'string' } } } };
+  if ('ndjson' in response) {
+    // OpenAPI 3.1 has no item schema for a stream: the schema is that of one line.
+    return {
+      ...base,
+      content: {
+        'application/x-ndjson': {
+          schema: protos.ref(response.ndjson, 'One line of the stream; every line ends with a newline.'),
+        },
+      },
+    };
+  }
   const schema = 'proto' in response ? protos.ref(response.proto) : schemaRef(response.component);
   return { ...base, content: { 'application/json': { schema } } };
 }

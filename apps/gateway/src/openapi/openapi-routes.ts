@@ -20,15 +20,20 @@ import {
   beginFactorEnrollmentSchema,
   createTenantSchema,
   createUserSchema,
+  exportAuditEventsSchema,
   getFactorPolicySchema,
+  getKpiSettingsSchema,
+  getMfaKpisSchema,
   getUserSchema,
   listAuditEventsSchema,
   listFactorsSchema,
   removeFactorSchema,
   resetFactorsSchema,
   setFactorPolicySchema,
+  setKpiSettingsSchema,
   startChallengeSchema,
   updateFactorSchema,
+  verifyAuditLogSchema,
   verifyChallengeSchema,
 } from '../api/gateway.schemas';
 import { createApiKeySchema, listApiKeysSchema, revokeApiKeySchema } from '../auth/api-key.schemas';
@@ -49,7 +54,8 @@ export const TAGS = {
   assertions: 'Signed MFA assertions: the public keys that verify them, and introspection.',
   devices: "A user's remembered devices (remember-this-device tokens).",
   policies: "A tenant's factor policy, sign-in policy and risk policy.",
-  audit: "A tenant's audit log.",
+  audit: "A tenant's hash-chained audit log: filtered pages, the NDJSON export, the chain check.",
+  kpis: "A tenant's MFA KPIs (adoption, challenges, delivery, risk, ROI) and the settings of the ROI.",
   health: 'Liveness of the gateway.',
   documentation: 'This document and its interactive explorer.',
 } as const;
@@ -69,6 +75,8 @@ export type RouteResponse =
   /** A hand-written schema of the document's components. */
   | { readonly component: string }
   | { readonly html: true }
+  /** Newline-delimited JSON (application/x-ndjson), streamed: each line this proto message in proto3 JSON. */
+  | { readonly ndjson: string }
   /** No body (204). */
   | { readonly none: true };
 
@@ -480,7 +488,66 @@ export const ROUTES: readonly RouteDoc[] = [
     scope: 'admin',
     status: 200,
     rpc: 'ListAuditEvents',
-    input: listAuditEventsSchema.strict(),
+    input: listAuditEventsSchema.http,
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/audit/export',
+    tag: 'audit',
+    scope: 'admin',
+    status: 200,
+    rpc: 'ExportAuditEvents',
+    // The RPC comment's first clause ends inside its parenthesis "(HTTP: NDJSON)".
+    summary: 'Streams every audit event matching the filters, oldest first, as NDJSON',
+    description:
+      'Over HTTP the answer is `application/x-ndjson`: one AuditEvent in proto3 JSON per line, written as ' +
+      'audit streams them (no paging, no total). An error before the first line is an ordinary problem ' +
+      'details answer; a failure midway cuts the body off without a clean end, so a client that reached ' +
+      'the end of a complete body has every event. `Cache-Control: no-store`.',
+    input: exportAuditEventsSchema.http,
+    response: { ndjson: 'portcullis.gateway.v1.AuditEvent' },
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/audit/verify',
+    tag: 'audit',
+    scope: 'admin',
+    status: 200,
+    rpc: 'VerifyAuditLog',
+    input: verifyAuditLogSchema,
+  },
+
+  // KPIs.
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/kpis',
+    tag: 'kpis',
+    scope: 'admin',
+    status: 200,
+    rpc: 'GetMfaKpis',
+    description:
+      'The period is whole UTC days: `fromTime` inclusive, `toTime` exclusive (RFC 3339); without them, ' +
+      'the last 30 days.',
+    input: getMfaKpisSchema.http,
+  },
+  {
+    method: 'get',
+    path: '/v1/tenants/{tenantId}/kpi-settings',
+    tag: 'kpis',
+    scope: 'admin',
+    status: 200,
+    rpc: 'GetKpiSettings',
+    input: getKpiSettingsSchema,
+  },
+  {
+    method: 'put',
+    path: '/v1/tenants/{tenantId}/kpi-settings',
+    tag: 'kpis',
+    scope: 'admin',
+    status: 200,
+    rpc: 'SetKpiSettings',
+    description: 'The body is the KpiSettings itself: `{"lossValuePerTakeover", "currency"}`.',
+    input: setKpiSettingsSchema.http,
   },
 
   // Health and documentation.

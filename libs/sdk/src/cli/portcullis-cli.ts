@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { gatewayV1, riskV1 } from '@portcullis/contracts';
 import type { PortcullisApi } from '../portcullis-api';
-import type { ApiKeyScope } from '../portcullis-api.types';
+import type { ApiKeyScope, AuditOutcome } from '../portcullis-api.types';
 import { isPortcullisError } from '../portcullis.errors';
 
 /** What the CLI prints and where; injectable so tests run it in-process. */
 export interface CliIo {
-  readonly out: (line: string) => void;
+  /**
+   * Writes one line of output. It may return a promise, which `audit export` awaits before the
+   * next line, so that a slow reader of stdout slows the export down instead of filling memory.
+   */
+  readonly out: (line: string) => unknown;
   readonly err: (line: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
 }
@@ -28,6 +32,15 @@ operator token for "tenants create", an admin API key for the rest), or --url an
   auth-policy set --tenant <id> [--assertion-lifetime <s>] [--without-factors deny|allow]
                   [--device-token-days <d>]
   factor-policy get --tenant <id>
+  audit verify --tenant <id>            (exit status 3 when the hash chain is not intact)
+  audit export --tenant <id> [--user <id>] [--type <type or prefix.>] [--outcome <outcome>]
+               [--from <time>] [--to <time>]          (NDJSON: one event per line, oldest first)
+  kpis --tenant <id> [--from <time>] [--to <time>]    (whole UTC days; default the last 30)
+  kpi-settings get --tenant <id>
+  kpi-settings set --tenant <id> --loss-value <decimal> --currency <ISO 4217>
+
+Times are RFC 3339 (2026-01-31T09:30:00Z) or dates (2026-01-31, midnight UTC); --from is
+inclusive, --to exclusive. Outcomes: success, failure, denied, challenged, none.
 
 Output is JSON; errors go to stderr with their stable code, and the exit status is 1.`;
 
@@ -46,6 +59,13 @@ const OPTIONS = {
   'assertion-lifetime': { type: 'string' },
   'without-factors': { type: 'string' },
   'device-token-days': { type: 'string' },
+  user: { type: 'string' },
+  type: { type: 'string' },
+  outcome: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  'loss-value': { type: 'string' },
+  currency: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -65,6 +85,31 @@ const integer = (value: string | undefined, flag: string): number | undefined =>
 const scopeOf = (value: string): ApiKeyScope => {
   if (value !== 'admin' && value !== 'runtime') throw new UsageError('--scope must be admin or runtime');
   return value;
+};
+
+const OUTCOMES: readonly AuditOutcome[] = ['success', 'failure', 'denied', 'challenged', 'none'];
+
+const outcomeOf = (value: string | undefined): AuditOutcome | undefined => {
+  if (value === undefined) return undefined;
+  const outcome = OUTCOMES.find((known) => known === value);
+  if (!outcome) throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}`);
+  return outcome;
+};
+
+/** `2026-01-31` (midnight UTC) or an RFC 3339 date-time with its offset. */
+const timeOf = (value: string | undefined, flag: string): Date | undefined => {
+  if (value === undefined) return undefined;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const date = new Date(text);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(text) ||
+    Number.isNaN(date.getTime())
+  ) {
+    throw new UsageError(
+      `--${flag} must be a date (2026-01-31) or an RFC 3339 date-time (2026-01-31T09:30:00Z)`,
+    );
+  }
+  return date;
 };
 
 /** `payment:500:EUR:challenge` → a step-up rule (amount, currency and decision optional). */
@@ -92,8 +137,10 @@ export async function runCli(
   }
   const { values: v, positionals } = parsed;
   const [noun, verb] = positionals;
-  if (v.help || !noun || !verb) {
-    (v.help ? io.out : io.err)(CLI_USAGE);
+  // `kpis` is the one command without a verb.
+  if (v.help || !noun || (!verb && noun !== 'kpis')) {
+    if (v.help) io.out(CLI_USAGE);
+    else io.err(CLI_USAGE);
     return v.help ? 0 : 2;
   }
   try {
@@ -104,7 +151,7 @@ export async function runCli(
     try {
       const print = (value: unknown) => io.out(JSON.stringify(value, null, 2));
       const tenantId = () => required(v.tenant, 'tenant');
-      switch (`${noun} ${verb}`) {
+      switch (verb === undefined ? noun : `${noun} ${verb}`) {
         case 'tenants create':
           print(
             gatewayV1.CreateTenantResponse.toJSON(await api.createTenant({ name: required(v.name, 'name') })),
@@ -174,8 +221,53 @@ export async function runCli(
             gatewayV1.GetFactorPolicyResponse.toJSON(await api.getFactorPolicy({ tenantId: tenantId() })),
           );
           break;
+        case 'audit verify': {
+          const verified = await api.verifyAuditLog({ tenantId: tenantId() });
+          print(gatewayV1.VerifyAuditLogResponse.toJSON(verified));
+          return verified.result.intact ? 0 : 3;
+        }
+        case 'audit export': {
+          const events = api.exportAuditEvents({
+            tenantId: tenantId(),
+            userId: v.user,
+            type: v.type,
+            outcome: outcomeOf(v.outcome),
+            fromTime: timeOf(v.from, 'from'),
+            toTime: timeOf(v.to, 'to'),
+          });
+          // One compact line per event, written as it arrives.
+          for await (const event of events) await io.out(JSON.stringify(gatewayV1.AuditEvent.toJSON(event)));
+          break;
+        }
+        case 'kpis':
+          print(
+            gatewayV1.GetMfaKpisResponse.toJSON(
+              await api.getMfaKpis({
+                tenantId: tenantId(),
+                fromTime: timeOf(v.from, 'from'),
+                toTime: timeOf(v.to, 'to'),
+              }),
+            ),
+          );
+          break;
+        case 'kpi-settings get':
+          print(gatewayV1.GetKpiSettingsResponse.toJSON(await api.getKpiSettings({ tenantId: tenantId() })));
+          break;
+        case 'kpi-settings set':
+          print(
+            gatewayV1.SetKpiSettingsResponse.toJSON(
+              await api.setKpiSettings({
+                tenantId: tenantId(),
+                settings: {
+                  lossValuePerTakeover: required(v['loss-value'], 'loss-value'),
+                  currency: required(v.currency, 'currency'),
+                },
+              }),
+            ),
+          );
+          break;
         default:
-          throw new UsageError(`unknown command "${noun} ${verb}"`);
+          throw new UsageError(`unknown command "${[noun, verb].filter(Boolean).join(' ')}"`);
       }
       return 0;
     } finally {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 import { PortcullisClient } from '../portcullis-http.client';
 import { runCli } from './portcullis-cli';
 
@@ -6,7 +7,8 @@ import { runCli } from './portcullis-cli';
 runCli(
   process.argv.slice(2),
   {
-    out: (line) => process.stdout.write(`${line}\n`),
+    // A full pipe (`… | gzip > export.ndjson`) makes the export wait rather than buffer.
+    out: (line) => (process.stdout.write(`${line}\n`) ? undefined : once(process.stdout, 'drain')),
     err: (line) => process.stderr.write(`${line}\n`),
     env: process.env,
   },
