@@ -1,8 +1,10 @@
 import { Controller } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
+import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { auditV1 } from '@portcullis/contracts';
+import { pulledStream } from '@portcullis/grpc';
 import { parseOrThrow } from '@portcullis/errors';
-import { from, map, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { ExportAuditEventsUseCase } from '../use-cases/export-audit-events/export-audit-events.use-case';
 import { ListAuditEventsUseCase } from '../use-cases/list-audit-events/list-audit-events.use-case';
 import { VerifyAuditChainUseCase } from '../use-cases/verify-audit-chain/verify-audit-chain.use-case';
@@ -27,14 +29,22 @@ export class AuditGrpcController implements Pick<
     return { events: page.events.map(toAuditEventMessage), nextPageToken: page.nextPageToken ?? '' };
   }
 
-  /** Server streaming: the request is checked before the first event, so bad input is a plain error. */
+  /**
+   * Server streaming: the request is checked before the first event, so bad input is a plain
+   * error; rows are read only as fast as the caller takes them (pulledStream), so a slow reader
+   * costs no memory here.
+   */
   @GrpcMethod('AuditService', 'ExportAuditEvents')
   exportAuditEvents(
     request: auditV1.ExportAuditEventsRequest,
+    _metadata?: unknown,
+    call?: ServerWritableStream<auditV1.ExportAuditEventsRequest, auditV1.ExportAuditEventsResponse>,
   ): Observable<auditV1.ExportAuditEventsResponse> {
     const filter = parseOrThrow(exportAuditEventsSchema, request);
-    return from(this.exportAuditEventsUseCase.execute(filter)).pipe(
-      map((event) => ({ event: toAuditEventMessage(event) })),
+    return pulledStream(
+      call,
+      () => Promise.resolve(this.exportAuditEventsUseCase.execute(filter)),
+      (event) => ({ event: toAuditEventMessage(event) }),
     );
   }
 

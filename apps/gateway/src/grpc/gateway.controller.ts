@@ -2,6 +2,7 @@ import type { Metadata, ServerWritableStream } from '@grpc/grpc-js';
 import { Controller } from '@nestjs/common';
 import { gatewayV1 } from '@portcullis/contracts';
 import { parseOrThrow } from '@portcullis/errors';
+import { pulledStream } from '@portcullis/grpc';
 import type { Observable } from 'rxjs';
 import {
   toAuditEventMessage,
@@ -39,7 +40,7 @@ import { actorOf, type Scope } from '../auth/principal';
 import { CreateApiKeyUseCase } from '../use-cases/create-api-key/create-api-key.use-case';
 import { ListApiKeysUseCase } from '../use-cases/list-api-keys/list-api-keys.use-case';
 import { RevokeApiKeyUseCase } from '../use-cases/revoke-api-key/revoke-api-key.use-case';
-import { authorizationOf, GatewayRpc, pulledStream } from './grpc-edge';
+import { authorizationOf, GatewayRpc } from './grpc-edge';
 import { ActivateFactorUseCase } from '../use-cases/activate-factor/activate-factor.use-case';
 import { BeginFactorEnrollmentUseCase } from '../use-cases/begin-factor-enrollment/begin-factor-enrollment.use-case';
 import { CreateTenantUseCase } from '../use-cases/create-tenant/create-tenant.use-case';

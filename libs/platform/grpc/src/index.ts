@@ -4,3 +4,4 @@ export * from './grpc-exception.filter';
 export * from './grpc-server';
 export * from './grpc-peer';
 export * from './service-host';
+export * from './pulled-stream';
