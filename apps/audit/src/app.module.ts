@@ -6,7 +6,6 @@ import {
   type FaultInjector,
   KAFKA,
   kafkaProviders,
-  outboxProviders,
 } from '@portcullis/messaging';
 import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
@@ -14,11 +13,13 @@ import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { AuditConfig } from './config/audit.config';
 import { AuditLog } from './domain/ports';
+import { AnalystPublisher } from './events/analyst-publisher';
 import { createAuditEventConsumer } from './events/audit-event.consumer';
 import { AuditGrpcController } from './grpc/audit.controller';
 import { KpiGrpcController, kpiProviders } from './kpi.providers';
 import { AuditMaintenance } from './persistence/audit-maintenance';
 import { AUDIT_MIGRATIONS } from './persistence/migrations';
+import { SqlAnalystFeed } from './persistence/sql-analyst-feed';
 import { SqlAuditLog } from './persistence/sql-audit-log';
 import { ExportAuditEventsUseCase } from './use-cases/export-audit-events/export-audit-events.use-case';
 import { ListAuditEventsUseCase } from './use-cases/list-audit-events/list-audit-events.use-case';
@@ -55,15 +56,24 @@ export class AuditModule {
           topics: [...DOMAIN_EVENT_TOPICS, TOPICS.auditAnalyst],
           faultPoints: config.FAULT_POINTS,
         }),
-        // The analysts' topic: CloudEvents records queued with the audit rows and deleted once
-        // published (the audit log itself is the record). Batches stay at the relay's default:
-        // larger ones can exceed the broker's 1 MB record-batch limit.
-        ...outboxProviders({
-          pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS,
-          serverUrl: config.DATABASE_URL,
-          database: config.DATABASE_NAME,
-          deletePublished: true,
-        }),
+        // The analysts' topic, published from the chains themselves (no outbox copy).
+        {
+          provide: SqlAnalystFeed,
+          useFactory: (ds: DataSource) => new SqlAnalystFeed(ds),
+          inject: [DATA_SOURCE],
+        },
+        {
+          provide: AnalystPublisher,
+          useFactory: (feed: SqlAnalystFeed, kafka: Kafka, log: Logger, faults: FaultInjector) =>
+            new AnalystPublisher(
+              feed,
+              kafka,
+              { pollIntervalMs: config.OUTBOX_POLL_INTERVAL_MS, batchSize: 500 },
+              log.child({ component: 'analyst-publisher' }),
+              faults,
+            ),
+          inject: [SqlAnalystFeed, KAFKA, LOGGER, FAULT_INJECTOR],
+        },
         {
           provide: AuditLog,
           useFactory: (ds: DataSource) => new SqlAuditLog(ds, clock),

@@ -31,7 +31,16 @@ describe('the six services boot, migrate and answer health checks', () => {
     ['factors', ['MessagingTables1764316800000', 'FactorsSchema1764403200100']],
     ['delivery', ['MessagingTables1764316800000', 'DeliverySchema1764489600300']],
     ['risk', ['MessagingTables1764316800000', 'RiskSchema1764576000500']],
-    ['audit', ['MessagingTables1764316800000', 'AuditSchema1764316800200']],
+    [
+      'audit',
+      [
+        'MessagingTables1764316800000',
+        'AuditSchema1764316800200',
+        'AuditChain1764316800210',
+        'AuditKpis1764316800220',
+        'AuditPublisher1764316800230',
+      ],
+    ],
   ])('%s', async (service, migrations) => {
     const database = uniqueDatabaseName(service);
     databases.push(database);

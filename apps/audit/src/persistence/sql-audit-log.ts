@@ -10,7 +10,7 @@ import {
 } from '../domain/hash-chain';
 import type { AuditLog } from '../domain/ports';
 
-interface AuditRow {
+export interface AuditRow {
   tenant_id: string;
   sequence: string;
   event_id: string;
@@ -36,7 +36,7 @@ interface HeadRow {
 
 const VERIFY_PAGE = 5000;
 
-function toEvent(r: AuditRow): AuditEvent {
+export function toEvent(r: AuditRow): AuditEvent {
   return {
     eventId: r.event_id,
     tenantId: r.tenant_id,

@@ -43,9 +43,6 @@ export interface OutboxSettings {
   /** Server URL + database, for the relay's LISTEN connection. */
   readonly serverUrl: string;
   readonly database: string;
-  /** Rows published per round trip (default 500). */
-  readonly batchSize?: number;
-  readonly deletePublished?: boolean;
 }
 
 /** Outbox writer for use-cases and the relay that publishes what they committed. */
@@ -60,8 +57,6 @@ export function outboxProviders(settings: OutboxSettings): Provider[] {
           kafka,
           {
             pollIntervalMs: settings.pollIntervalMs,
-            batchSize: settings.batchSize,
-            deletePublished: settings.deletePublished,
             listenUrl: databaseUrl(settings.serverUrl, settings.database),
           },
           logger.child({ component: 'outbox-relay' }),

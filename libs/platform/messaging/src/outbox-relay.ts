@@ -11,8 +11,6 @@ export interface OutboxRelaySettings {
   /** Connection string used for LISTEN (wake-ups on commit); polling alone works without it. */
   readonly listenUrl?: string;
   readonly maxBackoffMs?: number;
-  /** Delete rows once published instead of marking them (high-volume outboxes that keep nothing). */
-  readonly deletePublished?: boolean;
 }
 
 interface OutboxRow {
@@ -112,12 +110,9 @@ export class OutboxRelay {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
       this.faults.hit('relay.after-publish');
-      await manager.query(
-        this.settings.deletePublished
-          ? 'DELETE FROM outbox_events WHERE seq = ANY($1::bigint[])'
-          : 'UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])',
-        [rows.map((r) => r.seq)],
-      );
+      await manager.query('UPDATE outbox_events SET published_at = now() WHERE seq = ANY($1::bigint[])', [
+        rows.map((r) => r.seq),
+      ]);
       return rows.length;
     });
   }

@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import {
-  analystCloudEvent,
-  CLOUD_EVENT_CONTENT_TYPE,
-  EVENT_HEADERS,
-  eventPayloadToJson,
-  TOPICS,
-} from '@portcullis/contracts';
-import { appendOutboxMessages, type ConsumedEvent, type OutboxMessage } from '@portcullis/messaging';
+import { EVENT_HEADERS, eventPayloadToJson } from '@portcullis/contracts';
+import type { ConsumedEvent } from '@portcullis/messaging';
 import type { EntityManager } from 'typeorm';
 import type { AuditEvent, NewAuditEvent } from '../../domain/audit-event';
 import { minimise } from '../../domain/minimise';
@@ -35,23 +29,10 @@ export function toNewAuditEvent(event: ConsumedEvent): NewAuditEvent {
   };
 }
 
-/** The analysts' record of an audit event: CloudEvents JSON keyed so a user's events stay in order. */
-function analystMessage(e: AuditEvent): OutboxMessage {
-  return {
-    id: e.eventId,
-    topic: TOPICS.auditAnalyst,
-    key: e.userId ? `${e.tenantId}:${e.userId}` : e.tenantId,
-    type: e.type,
-    tenantId: e.tenantId,
-    value: Buffer.from(JSON.stringify(analystCloudEvent(e))),
-    headers: { [EVENT_HEADERS.contentType]: CLOUD_EVENT_CONTENT_TYPE, [EVENT_HEADERS.id]: e.eventId },
-    occurredAt: e.occurredAt,
-  };
-}
-
 /**
- * Records consumed domain events in the consumer's transaction: appends them to their tenants'
- * chains, updates the KPI aggregates and queues their analysts' records, all or nothing.
+ * Records consumed domain events in the consumer's transaction: updates the KPI aggregates and
+ * appends them to their tenants' chains, all or nothing (the analysts' topic is published from
+ * the chains afterwards, by AnalystPublisher).
  */
 @Injectable()
 export class RecordAuditEventsUseCase {
@@ -63,8 +44,6 @@ export class RecordAuditEventsUseCase {
   async execute(events: readonly ConsumedEvent[], manager: EntityManager): Promise<AuditEvent[]> {
     const minimised = events.map(toNewAuditEvent);
     await this.kpis.apply(manager, minimised);
-    const recorded = await this.log.append(manager, minimised);
-    await appendOutboxMessages(manager, recorded.map(analystMessage));
-    return recorded;
+    return this.log.append(manager, minimised);
   }
 }
