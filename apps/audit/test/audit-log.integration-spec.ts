@@ -21,6 +21,7 @@ import {
   eventually,
   freePort,
   kafkaProbe,
+  kcatTail,
   publishRaw,
   queryDatabase,
   testInfrastructure,
@@ -311,6 +312,12 @@ describe('audit log', () => {
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
       });
     }
+    // What an analyst does: read the topic with kcat and validate each record with the schemas.
+    const viaKcat = kcatTail(infra.kafkaBrokers, TOPICS.auditAnalyst, 5000)
+      .map((line) => JSON.parse(line.slice(line.indexOf('\t') + 1)) as Record<string, unknown>)
+      .filter((body) => body['tenantid'] === tenantId);
+    expect(viaKcat.map((body) => body['id']).sort()).toEqual(records.map((r) => r.body['id']).sort());
+    for (const body of viaKcat) expect(validators.get(String(body['type']))?.(body)).toBe(true);
     const text = JSON.stringify(records);
     expect(text).not.toContain('jane.doe@example.com');
     expect(text).not.toContain('203.0.113.77');

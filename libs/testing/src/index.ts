@@ -12,3 +12,4 @@ export * from './smtp-stand-in';
 export * from './webhook-stand-in';
 export * from './bench';
 export * from './mmdb-writer';
+export * from './kcat';

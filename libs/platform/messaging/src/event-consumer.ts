@@ -5,7 +5,7 @@ import {
   type EventType,
   isEventType,
 } from '@portcullis/contracts';
-import { type Logger, withConsumerSpan } from '@portcullis/observability';
+import { inTraceOf, type Logger, withBatchConsumerSpan, withConsumerSpan } from '@portcullis/observability';
 import { isTransientDatabaseError } from '@portcullis/persistence';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -195,12 +195,11 @@ export class EventConsumer {
       }
     }
     if (accepted.length === 0) return;
-    const first = accepted[0]?.event;
     try {
-      await withConsumerSpan(
+      await withBatchConsumerSpan(
         'messaging',
         `${this.settings.groupId}.consume batch`,
-        first?.headers ?? {},
+        accepted.map((a) => a.event.headers),
         {
           'messaging.system': 'kafka',
           'messaging.destination.name': topic,
@@ -224,7 +223,7 @@ export class EventConsumer {
   private async applyBatchOnce(events: readonly ConsumedEvent[]): Promise<void> {
     const batchHandler = this.settings.batchHandler;
     if (!batchHandler) throw new Error('no batch handler');
-    await this.dataSource.transaction(async (manager) => {
+    const applied = await this.dataSource.transaction(async (manager) => {
       const inserted: { event_id: string }[] = await manager.query(
         `INSERT INTO processed_events (consumer_group, event_id)
          SELECT $1, id FROM unnest($2::uuid[]) AS id
@@ -238,7 +237,12 @@ export class EventConsumer {
         this.logger.debug({ skipped: events.length - apply.length }, 'duplicate events skipped');
       }
       if (apply.length > 0) await batchHandler(apply, manager);
+      return apply;
     });
+    // One line per event once committed, each in its producer's trace, so logs follow a request.
+    for (const e of applied) {
+      inTraceOf(e.headers, () => this.logger.debug({ eventId: e.id, eventType: e.type }, 'event applied'));
+    }
   }
 
   private async process(

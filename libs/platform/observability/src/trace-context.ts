@@ -71,3 +71,46 @@ export async function withConsumerSpan<T>(
     },
   );
 }
+
+/** Most links a batch span carries (OpenTelemetry's default span link limit). */
+const MAX_BATCH_LINKS = 128;
+
+/**
+ * Runs `work` in a consumer span for a batch of messages: per the OpenTelemetry messaging
+ * conventions it has no single parent but a link to each message's producer context, so every
+ * trace that fed the batch leads to it.
+ */
+export async function withBatchConsumerSpan<T>(
+  tracerName: string,
+  spanName: string,
+  carriers: readonly Readonly<Record<string, string | undefined>>[],
+  attributes: Record<string, string>,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const links: Link[] = [];
+  for (const carrier of carriers) {
+    const spanContext = trace.getSpanContext(extractTraceContext(carrier));
+    if (spanContext && isSpanContextValid(spanContext)) links.push({ context: spanContext });
+    if (links.length >= MAX_BATCH_LINKS) break;
+  }
+  const tracer = trace.getTracer(tracerName);
+  return tracer.startActiveSpan(
+    spanName,
+    { kind: SpanKind.CONSUMER, attributes, links, root: true },
+    async (span) => {
+      try {
+        return await work(span);
+      } catch (error) {
+        span.recordException(error as Error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+/** Runs `work` in the trace a carrier names (no new span), e.g. to log one message of a batch. */
+export function inTraceOf<T>(carrier: Readonly<Record<string, string | undefined>>, work: () => T): T {
+  return context.with(extractTraceContext(carrier), work);
+}
