@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check and every test tier, on a fresh clone too.
-//   format, lint, typecheck, proto (buf lint + breaking + generation current), then Jest's unit,
+//   format, lint, typecheck, proto (buf lint + breaking + generation current), deploy (the Helm
+//   chart and the image's build step, tools/scripts/helm-check.mjs), then Jest's unit,
 //   integration and e2e tiers against real PostgreSQL and Kafka (found or started by the Jest
 //   global setup, the same code as `npm start`).
 // Every step runs even when an earlier one failed; results go to test-results/, and the last line
@@ -34,6 +35,8 @@ const steps = [
   ['lint', bin('eslint'), ['.', '--max-warnings=0']],
   ['typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
   ['proto', process.execPath, [join(root, 'tools/scripts/proto-check.mjs')]],
+  // helm lint and template of the chart, the rendered manifests and the image's build step.
+  ['deploy', process.execPath, [join(root, 'tools/scripts/helm-check.mjs')]],
   ['tests', bin('jest'), jestArgs],
 ];
 
