@@ -111,7 +111,11 @@ export class AuditModule {
             createAuditEventConsumer(
               kafka,
               ds,
-              { groupId: config.AUDIT_CONSUMER_GROUP, batchSize: config.AUDIT_BATCH_SIZE },
+              {
+                groupId: config.AUDIT_CONSUMER_GROUP,
+                batchSize: config.AUDIT_BATCH_SIZE,
+                lanes: config.AUDIT_LANES,
+              },
               record,
               log,
               faults,

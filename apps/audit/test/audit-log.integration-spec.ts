@@ -286,7 +286,7 @@ describe('audit log', () => {
         expect(mine).toHaveLength(CONSUMED_TYPES.length);
         return mine;
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
     const rows = await query<{ event_id: string; sequence: string; hash: string; previous_hash: string }>(
       'SELECT event_id, sequence, hash, previous_hash FROM audit_events WHERE tenant_id = $1',

@@ -11,6 +11,8 @@ export const auditConfigSchema = eventDrivenServiceSchema({
     AUDIT_CONSUMER_GROUP: z.string().min(1).default('portcullis-audit'),
     /** Events applied per transaction (one chain-head lock and one INSERT per batch). */
     AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+    /** Transactions a batch is split into by tenant, applied side by side. */
+    AUDIT_LANES: z.coerce.number().int().min(1).max(32).default(4),
     /** Whole days of audit records kept; older daily partitions are dropped. */
     AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(400),
     /** Whole days full client IP addresses are kept (the records keep the /24 or /48 only). */

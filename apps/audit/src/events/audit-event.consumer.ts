@@ -7,12 +7,13 @@ import type { RecordAuditEventsUseCase } from '../use-cases/record-audit-events/
 
 /**
  * Every domain topic, every event type, into the audit log: exactly once per event id, in batches
- * of up to `batchSize` per transaction (one bad event falls back to one-at-a-time and is parked).
+ * of up to `batchSize` split into `lanes` by tenant, one transaction per lane (one bad event
+ * falls back to one-at-a-time and is parked).
  */
 export function createAuditEventConsumer(
   kafka: Kafka,
   dataSource: DataSource,
-  settings: { readonly groupId: string; readonly batchSize: number },
+  settings: { readonly groupId: string; readonly batchSize: number; readonly lanes: number },
   record: RecordAuditEventsUseCase,
   logger: Logger,
   faults: FaultInjector,
@@ -31,6 +32,9 @@ export function createAuditEventConsumer(
         await record.execute(events, manager);
       },
       maxBatchSize: settings.batchSize,
+      // A tenant's chain and KPI rows are locked while a batch writes them: lanes by tenant never
+      // wait on each other within a chunk (chunks of different partitions still may).
+      batchLanes: { count: settings.lanes, keyOf: (event) => event.tenantId },
     },
     logger.child({ component: 'audit-consumer' }),
     faults,

@@ -71,7 +71,7 @@ describe('EventConsumer', () => {
     groupId: string,
     handler: EventHandler,
     work: () => Promise<void>,
-    batch: Partial<Pick<EventConsumerSettings, 'batchHandler' | 'maxBatchSize'>> = {},
+    batch: Partial<Pick<EventConsumerSettings, 'batchHandler' | 'maxBatchSize' | 'batchLanes'>> = {},
   ): Promise<void> {
     const consumer = new EventConsumer(
       kafka,
@@ -217,5 +217,54 @@ describe('EventConsumer', () => {
       [groupId, events.map((e) => e.headers[EVENT_HEADERS.id])],
     );
     expect(processed).toHaveLength(11);
+  });
+
+  it('splits a batch into lanes by key, side by side; a failing lane falls back alone', async () => {
+    const tenants: string[] = [randomUUID(), randomUUID(), randomUUID()];
+    const groupId = `lanes-${uniqueSuffix()}`;
+    const events = Array.from({ length: 12 }, (_, i) => tenantCreated(tenants[i % 3] ?? ''));
+    const bad = events[4]?.headers[EVENT_HEADERS.id];
+    const batches: { tenants: string[]; ids: string[] }[] = [];
+    const single: string[] = [];
+    const batchHandler: BatchEventHandler = async (batch) => {
+      const mine = batch.filter((e) => tenants.includes(e.tenantId));
+      if (mine.some((e) => e.id === bad)) throw new Error('a bad event in this lane');
+      if (mine.length > 0)
+        batches.push({ tenants: [...new Set(mine.map((e) => e.tenantId))], ids: mine.map((e) => e.id) });
+      return Promise.resolve();
+    };
+    const handler: EventHandler = async (event) => {
+      if (!tenants.includes(event.tenantId)) return;
+      if (event.id === bad) throw new Error('still bad');
+      single.push(event.id);
+      return Promise.resolve();
+    };
+    await withConsumer(
+      groupId,
+      handler,
+      async () => {
+        await publishRaw(infra.kafkaBrokers, topic, events);
+        await eventually(() => expect(new Set([...batches.flatMap((b) => b.ids), ...single]).size).toBe(11));
+      },
+      { batchHandler, maxBatchSize: 12, batchLanes: { count: 3, keyOf: (e) => e.tenantId } },
+    );
+    const applied = [...batches.flatMap((b) => b.ids), ...single];
+    expect(applied).toHaveLength(11);
+    // A lane either committed as a batch or fell back as a whole: no tenant is in both, and the
+    // bad event's tenant (whatever else shares its lane) only fell back.
+    const badTenant = events[4]?.headers[EVENT_HEADERS.tenantId];
+    const tenantOf = (id: string) =>
+      events.find((e) => e.headers[EVENT_HEADERS.id] === id)?.headers[EVENT_HEADERS.tenantId];
+    const fellBack = new Set(single.map(tenantOf));
+    expect(batches.flatMap((b) => b.tenants).filter((t) => fellBack.has(t))).toEqual([]);
+    expect(fellBack.has(badTenant)).toBe(true);
+    expect(batches.flatMap((b) => b.tenants)).not.toContain(badTenant);
+    // Within a lane, a key's events keep their partition order.
+    for (const tenant of tenants.filter((t) => t !== badTenant)) {
+      const order = events
+        .filter((e) => e.headers[EVENT_HEADERS.tenantId] === tenant)
+        .map((e): string => e.headers[EVENT_HEADERS.id]);
+      expect(applied.filter((id) => order.includes(id))).toEqual(order);
+    }
   });
 });
