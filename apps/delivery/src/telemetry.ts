@@ -7,4 +7,5 @@ startTelemetry({
   serviceName: 'delivery',
   enabled: config.OTEL_ENABLED,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  tracesFile: config.OTEL_TRACES_FILE,
 });

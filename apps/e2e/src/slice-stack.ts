@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
 import { gatewayV1, PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
 import { GrpcPeer } from '@portcullis/grpc';
+import { parseSpanRecords, type SpanRecord } from '@portcullis/observability';
 import {
   deliverySecretSettings,
   dropDatabases,
@@ -11,6 +14,7 @@ import {
   SmtpStandIn,
   TwilioStandIn,
   freePort,
+  type ServiceName,
   type ServiceProcess,
   startServiceProcess,
   testInfrastructure,
@@ -31,6 +35,11 @@ export interface SliceOptions {
   /** Extra settings of the gateway and of risk. */
   readonly gatewayEnv?: Record<string, string>;
   readonly riskEnv?: Record<string, string>;
+  /**
+   * Turns tracing on and has every service write its finished spans to `<tracesDir>/<service>.jsonl`
+   * (OTEL_TRACES_FILE); read them with `spans()`. The directory must exist.
+   */
+  readonly tracesDir?: string;
 }
 
 /**
@@ -104,6 +113,7 @@ export class SliceStack {
   startGateway(): Promise<ServiceProcess> {
     return startServiceProcess('gateway', {
       ...this.backEndEnv(this.ports.gateway, this.gatewayDb, undefined),
+      ...this.tracingEnv('gateway'),
       ...this.gatewaySecrets,
       HTTP_PORT: String(this.ports.http),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
@@ -123,6 +133,7 @@ export class SliceStack {
   startRisk(): Promise<ServiceProcess> {
     return startServiceProcess('risk', {
       ...this.backEndEnv(this.ports.risk, this.riskDb, undefined),
+      ...this.tracingEnv('risk'),
       OUTBOX_POLL_INTERVAL_MS: '100',
       RISK_CONSUMER_GROUP: `risk-${uniqueSuffix()}`,
       ...this.options.riskEnv,
@@ -132,6 +143,7 @@ export class SliceStack {
   startIdentity(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('identity', {
       ...this.backEndEnv(this.ports.identity, this.identityDb, faultPoints),
+      ...this.tracingEnv('identity'),
       ...this.identitySecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
     });
@@ -140,6 +152,7 @@ export class SliceStack {
   startFactors(): Promise<ServiceProcess> {
     return startServiceProcess('factors', {
       ...this.backEndEnv(this.ports.factors, this.factorsDb, undefined),
+      ...this.tracingEnv('factors'),
       ...this.factorsSecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
       // Passkeys are bound to the page the gateway serves.
@@ -156,6 +169,7 @@ export class SliceStack {
     this.ports.delivery = await freePort();
     return startServiceProcess('delivery', {
       ...this.backEndEnv(this.ports.delivery, this.deliveryDb, undefined),
+      ...this.tracingEnv('delivery'),
       ...deliverySecretSettings(this.factorsSecrets['CODE_TRANSPORT_KEYS']),
       HTTP_PORT: '0',
       OUTBOX_POLL_INTERVAL_MS: '100',
@@ -179,8 +193,32 @@ export class SliceStack {
   startAudit(faultPoints?: string): Promise<ServiceProcess> {
     return startServiceProcess('audit', {
       ...this.backEndEnv(this.ports.audit, this.auditDb, faultPoints),
+      ...this.tracingEnv('audit'),
       AUDIT_CONSUMER_GROUP: this.auditGroup,
     });
+  }
+
+  /** With `tracesDir`: tracing on, and the service's spans in a file of its own. */
+  private tracingEnv(service: ServiceName): Record<string, string> {
+    const dir = this.options.tracesDir;
+    return dir ? { OTEL_ENABLED: 'true', OTEL_TRACES_FILE: join(dir, `${service}.jsonl`) } : {};
+  }
+
+  /** Every span the services have written so far (`tracesDir`), across all services. */
+  async spans(): Promise<SpanRecord[]> {
+    const dir = this.options.tracesDir;
+    if (!dir) throw new Error('spans() needs the tracesDir option');
+    const services: ServiceName[] = ['gateway', 'identity', 'factors', 'risk', 'audit', 'delivery'];
+    const texts = await Promise.all(
+      services.map((service) =>
+        // A service that has ended no span yet has no file yet.
+        readFile(join(dir, `${service}.jsonl`), 'utf8').catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return '';
+          throw error;
+        }),
+      ),
+    );
+    return texts.flatMap((text) => parseSpanRecords(text));
   }
 
   /** Settings of a service with a database and Kafka. */
@@ -261,12 +299,15 @@ export class SliceStack {
         .filter((p): p is ServiceProcess => p !== undefined)
         .map((p) => p.stop()),
     );
+    // Left listening, the stand-ins would keep Jest from exiting.
+    await Promise.all([this.twilio.stop(), this.smtp.stop()]);
     await dropDatabases(this.databaseUrl, [
       this.identityDb,
       this.factorsDb,
       this.riskDb,
       this.auditDb,
       this.gatewayDb,
+      this.deliveryDb,
     ]).catch(() => undefined);
   }
 }

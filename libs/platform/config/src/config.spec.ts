@@ -68,6 +68,16 @@ describe('loadConfig', () => {
     ).toBe('relay.after-publish=kill');
   });
 
+  it('takes a traces file only as an absolute path', () => {
+    expect(loadConfig(schema, valid).OTEL_TRACES_FILE).toBeUndefined();
+    expect(loadConfig(schema, { ...valid, OTEL_TRACES_FILE: '/tmp/spans.jsonl' }).OTEL_TRACES_FILE).toBe(
+      '/tmp/spans.jsonl',
+    );
+    expect(() => loadConfig(schema, { ...valid, OTEL_TRACES_FILE: 'spans.jsonl' })).toThrow(
+      /OTEL_TRACES_FILE/,
+    );
+  });
+
   it('is strict about booleans rather than guessing', () => {
     expect(() => loadConfig(schema, { ...valid, MIGRATE_ON_BOOT: 'yes' })).toThrow(ConfigError);
     expect(loadConfig(schema, { ...valid, MIGRATE_ON_BOOT: 'false' }).MIGRATE_ON_BOOT).toBe(false);

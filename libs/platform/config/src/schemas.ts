@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { parseKeyRing } from '@portcullis/crypto';
 import { z } from 'zod';
 
@@ -55,6 +56,8 @@ export const serviceBaseSchema = z.object({
   GRPC_DEADLINE_MS: z.coerce.number().int().positive().max(60_000).default(3000),
   OTEL_ENABLED: booleanFlag(true),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** Also write finished spans as JSON lines to this file (black-box tests, debugging). */
+  OTEL_TRACES_FILE: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
 });
 
 /** A service that owns a database: DATABASE_URL names the server, DATABASE_NAME its own database. */

@@ -7,7 +7,7 @@ import {
   encodeEventPayload,
   eventDefinition,
 } from '@portcullis/contracts';
-import { injectTraceContext } from '@portcullis/observability';
+import { withProducerSpan } from '@portcullis/observability';
 import type { EntityManager } from 'typeorm';
 
 /** Postgres NOTIFY channel that wakes the relay when an outbox row commits. */
@@ -29,40 +29,49 @@ export interface OutboxWriter {
 
 /**
  * Writes the event row in the same transaction as the state change it describes, so the two
- * commit or roll back together. The trace context is captured now, while the request's span is
- * active, and travels with the row to Kafka.
+ * commit or roll back together. The trace context is captured now, in a PRODUCER span under the
+ * request's span, and travels with the row to Kafka: the consumer's span continues from it however
+ * late the relay publishes.
  */
 export class SqlOutboxWriter implements OutboxWriter {
   async append<K extends EventType>(manager: EntityManager, event: NewEvent<K>): Promise<string> {
     const id = randomUUID();
     const definition = eventDefinition(event.type);
     const key = event.userId ? `${event.tenantId}:${event.userId}` : event.tenantId;
-    const headers: Record<string, string> = {
-      [EVENT_HEADERS.id]: id,
-      [EVENT_HEADERS.type]: event.type,
-      [EVENT_HEADERS.tenantId]: event.tenantId,
-      [EVENT_HEADERS.occurredAt]: event.occurredAt.toISOString(),
-      [EVENT_HEADERS.contentType]: `${EVENT_CONTENT_TYPE}; messageType=${definition.messageName}`,
-      ...injectTraceContext(),
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.operation.type': 'create',
+      'messaging.destination.name': definition.topic,
+      'messaging.message.id': id,
     };
-    // One round trip: the row, and a wake-up for the relay's LISTEN that is delivered only if and
-    // when this transaction commits.
-    await manager.query(
-      `WITH appended AS (
-         INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
-       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM appended`,
-      [
-        id,
-        definition.topic,
-        key,
-        event.type,
-        event.tenantId,
-        encodeEventPayload(event.type, event.payload),
-        headers,
-        event.occurredAt,
-      ],
-    );
-    return id;
+    return withProducerSpan('messaging', `outbox.create ${event.type}`, attributes, async (traceContext) => {
+      const headers: Record<string, string> = {
+        [EVENT_HEADERS.id]: id,
+        [EVENT_HEADERS.type]: event.type,
+        [EVENT_HEADERS.tenantId]: event.tenantId,
+        [EVENT_HEADERS.occurredAt]: event.occurredAt.toISOString(),
+        [EVENT_HEADERS.contentType]: `${EVENT_CONTENT_TYPE}; messageType=${definition.messageName}`,
+        ...traceContext,
+      };
+      // One round trip: the row, and a wake-up for the relay's LISTEN that is delivered only if
+      // and when this transaction commits.
+      await manager.query(
+        `WITH appended AS (
+           INSERT INTO outbox_events (id, topic, message_key, type, tenant_id, payload, headers, occurred_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
+         SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM appended`,
+        [
+          id,
+          definition.topic,
+          key,
+          event.type,
+          event.tenantId,
+          encodeEventPayload(event.type, event.payload),
+          headers,
+          event.occurredAt,
+        ],
+      );
+      return id;
+    });
   }
 }

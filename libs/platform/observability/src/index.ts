@@ -4,3 +4,5 @@ export * from './nest-logger';
 export * from './trace-context';
 export * from './telemetry';
 export * from './logger.provider';
+export * from './file-span-exporter';
+export * from './producer-span';

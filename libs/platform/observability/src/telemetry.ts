@@ -3,15 +3,43 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NoopSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { FileSpanExporter } from './file-span-exporter';
 
 export interface TelemetryOptions {
   readonly serviceName: string;
   readonly enabled: boolean;
   /** OTLP/HTTP endpoint; when absent spans are created (for log correlation) but not exported. */
   readonly otlpEndpoint?: string;
-  /** Tests pass an in-memory exporter. */
+  /** Also append every finished span as a JSON line to this file (black-box tests, debugging). */
+  readonly tracesFile?: string;
+  /** Tests pass an in-memory exporter; it receives each span as it ends. */
   readonly exporter?: SpanExporter;
+}
+
+/**
+ * Where finished spans go: OTLP in batches (the SDK's OTEL_BSP_* settings apply); the file and
+ * a test's exporter span by span, so a span is there as soon as it ended.
+ */
+export function spanProcessorsFor(
+  options: Omit<TelemetryOptions, 'serviceName' | 'enabled'>,
+): SpanProcessor[] {
+  const processors: SpanProcessor[] = [];
+  if (options.otlpEndpoint) {
+    const url = `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
+    processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url })));
+  }
+  if (options.tracesFile) processors.push(new SimpleSpanProcessor(new FileSpanExporter(options.tracesFile)));
+  if (options.exporter) processors.push(new SimpleSpanProcessor(options.exporter));
+  // Without an exporter spans still exist (trace ids in logs, problem details and Kafka headers)
+  // but go nowhere; an explicit processor stops the SDK defaulting to OTLP on localhost.
+  return processors.length > 0 ? processors : [new NoopSpanProcessor()];
 }
 
 let sdk: NodeSDK | undefined;
@@ -23,22 +51,16 @@ let sdk: NodeSDK | undefined;
  */
 export function startTelemetry(options: TelemetryOptions): void {
   if (!options.enabled || sdk) return;
-  const exporter =
-    options.exporter ??
-    (options.otlpEndpoint
-      ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
-      : undefined);
   sdk = new NodeSDK({
     serviceName: options.serviceName,
-    // Without an exporter spans still exist (trace ids in logs, problem details and Kafka
-    // headers) but go nowhere; an explicit processor stops the SDK defaulting to OTLP on localhost.
-    ...(exporter ? { traceExporter: exporter } : { spanProcessors: [new NoopSpanProcessor()] }),
+    spanProcessors: spanProcessorsFor(options),
     logRecordProcessors: [],
     instrumentations: [new GrpcInstrumentation(), new HttpInstrumentation(), new PgInstrumentation()],
   });
   sdk.start();
 }
 
+/** Ends telemetry: spans still queued are exported (or written) first. */
 export async function stopTelemetry(): Promise<void> {
   const current = sdk;
   sdk = undefined;
