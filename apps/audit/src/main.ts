@@ -11,6 +11,7 @@ import { AUDIT_MIGRATIONS } from './persistence/migrations';
 const config = configOrExit('audit', () => loadAuditConfig(process.env));
 
 runMain('audit', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () =>
     migrateDatabase({
       serverUrl: config.DATABASE_URL,

@@ -10,6 +10,7 @@ import { DELIVERY_MIGRATIONS } from './persistence/migrations';
 const config = configOrExit('delivery', () => loadDeliveryConfig(process.env));
 
 runMain('delivery', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () =>
     migrateDatabase({
       serverUrl: config.DATABASE_URL,

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   deliverySecretSettings,
   dropDatabases,
@@ -12,6 +14,7 @@ import {
   startServiceProcess,
   testInfrastructure,
   uniqueDatabaseName,
+  eventually,
 } from '@portcullis/testing';
 
 /** Every service boots as its own process, migrates its own database and answers grpc.health.v1. */
@@ -244,5 +247,47 @@ describe('the six services boot, migrate and answer health checks', () => {
     expect(await risk.exited()).toBe(1);
     expect(risk.output()).toMatch(problem);
     expect(risk.output()).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('on SIGTERM stops being ready, keeps serving through the drain, flushes its spans and exits 0', async () => {
+    // An OTLP/HTTP stand-in: spans reach it only from the batch the SDK flushes at shutdown
+    // (the batch processor's 5 s schedule is longer than this service lives).
+    const exports: number[] = [];
+    const collector = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        if (request.url === '/v1/traces') exports.push(Date.now());
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const database = uniqueDatabaseName('drain');
+    databases.push(database);
+    const port = await freePort();
+    const audit = await startServiceProcess('audit', {
+      GRPC_PORT: String(port),
+      DATABASE_URL: infra.databaseUrl,
+      DATABASE_NAME: database,
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+      AUDIT_CONSUMER_GROUP: `drain-${database}`,
+      OTEL_ENABLED: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+      SHUTDOWN_DRAIN_MS: '3000',
+    });
+    try {
+      expect(await grpcHealth(port, 1000, 'portcullis.audit.v1.AuditService')).toBe('SERVING');
+      expect(exports).toEqual([]);
+      audit.child.kill('SIGTERM');
+      // Not ready at once, yet still answering: the drain.
+      await eventually(async () =>
+        expect(await grpcHealth(port, 1000, 'portcullis.audit.v1.AuditService')).toBe('NOT_SERVING'),
+      );
+      expect(await audit.exited()).toBe(0);
+      expect(exports.length).toBeGreaterThan(0);
+      expect(audit.output()).toContain('SIGTERM: shutting down');
+    } finally {
+      await audit.stop();
+      await new Promise((resolve) => collector.close(resolve));
+    }
   });
 });

@@ -19,6 +19,7 @@ const database = {
 };
 
 runMain('factors', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () => migrateDatabase(database),
   commands: {
     /** Re-encrypts stored secrets under the newest FACTORS_ENCRYPTION_KEYS entry. */

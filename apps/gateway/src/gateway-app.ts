@@ -13,6 +13,8 @@ import { toDomainError } from '@portcullis/errors';
 export interface RunningGateway {
   readonly app: NestFastifyApplication;
   readonly httpUrl: string;
+  /** Stops being ready (gRPC health NOT_SERVING) while still serving what arrives. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   return {
     app,
     httpUrl: await app.getUrl(),
+    drain() {
+      health.setAll('NOT_SERVING');
+    },
     async close() {
       health.setAll('NOT_SERVING');
       await app.close();

@@ -10,6 +10,7 @@ import { GATEWAY_MIGRATIONS } from './persistence/migrations';
 const config = configOrExit('gateway', () => loadGatewayConfig(process.env));
 
 runMain('gateway', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () =>
     migrateDatabase({
       serverUrl: config.DATABASE_URL,

@@ -11,6 +11,7 @@ import { IDENTITY_MIGRATIONS } from './persistence/migrations';
 const config = configOrExit('identity', () => loadIdentityConfig(process.env));
 
 runMain('identity', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () =>
     migrateDatabase({
       serverUrl: config.DATABASE_URL,

@@ -10,6 +10,7 @@ import { startRisk } from './risk-app';
 const config = configOrExit('risk', () => loadRiskConfig(process.env));
 
 runMain('risk', {
+  shutdown: { drainMs: config.SHUTDOWN_DRAIN_MS, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
   migrate: () =>
     migrateDatabase({
       serverUrl: config.DATABASE_URL,

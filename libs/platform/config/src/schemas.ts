@@ -58,6 +58,10 @@ export const serviceBaseSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /** Also write finished spans as JSON lines to this file (black-box tests, debugging). */
   OTEL_TRACES_FILE: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+  /** After SIGTERM: time not ready but still serving, before closing (give it the probe period). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /** After the drain: time to close (in-flight calls, the consumers' batch) before exiting 1. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
 });
 
 /** A service that owns a database: DATABASE_URL names the server, DATABASE_NAME its own database. */

@@ -1,13 +1,15 @@
 import type { DynamicModule, INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { type Logger, PinoNestLogger } from '@portcullis/observability';
+import { type Logger, PinoNestLogger, stopTelemetry } from '@portcullis/observability';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcHealth, grpcServerOptions, type GrpcServerSettings } from './grpc-server';
 
 export interface RunningService {
   readonly app: INestMicroservice | INestApplicationContext;
   readonly health: GrpcHealth;
+  /** Stops being ready (health NOT_SERVING) while still serving what arrives. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,9 @@ export async function startGrpcService(
   return {
     app,
     health,
+    drain() {
+      health.setAll('NOT_SERVING');
+    },
     async close() {
       health.setAll('NOT_SERVING');
       await app.close();
@@ -39,7 +44,9 @@ export async function startGrpcService(
 
 export interface ServiceMain {
   /** Boots the service and returns it running. */
-  readonly serve: () => Promise<{ close(): Promise<void> }>;
+  readonly serve: () => Promise<{ drain?(): void; close(): Promise<void> }>;
+  /** SHUTDOWN_DRAIN_MS and SHUTDOWN_TIMEOUT_MS; without them: no drain, 25 s. */
+  readonly shutdown?: { readonly drainMs: number; readonly timeoutMs: number };
   /** The migrate step (`main.ts migrate`): applies pending migrations and returns. */
   readonly migrate?: () => Promise<string[]>;
   /** Other one-shot commands (`main.ts <name>`), e.g. rotate-keys; each returns what it did. */
@@ -90,14 +97,26 @@ export function runMain(service: string, main: ServiceMain): void {
     .serve()
     .then((running) => {
       let closing = false;
+      // SIGTERM: not ready at once (balancers and probes stop sending), still serving during the
+      // drain; then close (servers stop, consumers finish their batch and commit, relays stop),
+      // flush telemetry, exit 0. A close that hangs past the timeout exits 1.
       const shutdown = (signal: string) => {
         if (closing) return;
         closing = true;
-        stderrLine({ level: 'info', service, msg: `${signal}: shutting down` });
-        running.close().then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
+        const { drainMs, timeoutMs } = main.shutdown ?? { drainMs: 0, timeoutMs: 25_000 };
+        stderrLine({ level: 'info', service, msg: `${signal}: shutting down`, drainMs });
+        setTimeout(() => {
+          stderrLine({ level: 'error', service, msg: 'shutdown timed out', timeoutMs });
+          process.exit(1);
+        }, drainMs + timeoutMs).unref();
+        running.drain?.();
+        new Promise((resolve) => setTimeout(resolve, drainMs))
+          .then(() => running.close())
+          .then(() => stopTelemetry())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
       };
       process.on('SIGTERM', () => shutdown('SIGTERM'));
       process.on('SIGINT', () => shutdown('SIGINT'));
