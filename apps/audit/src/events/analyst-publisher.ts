@@ -1,5 +1,5 @@
 import { analystCloudEvent, CLOUD_EVENT_CONTENT_TYPE, EVENT_HEADERS, TOPICS } from '@portcullis/contracts';
-import type { FaultInjector } from '@portcullis/messaging';
+import { type FaultInjector, PollingLoop } from '@portcullis/messaging';
 import type { Logger } from '@portcullis/observability';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { AuditEvent } from '../domain/audit-event';
@@ -29,10 +29,7 @@ export function analystMessage(e: AuditEvent): Message {
  */
 export class AnalystPublisher {
   private producer: Producer | undefined;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private failures = 0;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly feed: SqlAnalystFeed,
@@ -40,18 +37,28 @@ export class AnalystPublisher {
     private readonly settings: AnalystPublisherSettings,
     private readonly logger: Logger,
     private readonly faults: FaultInjector,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(
+      () => this.publishOnce(),
+      {
+        pollIntervalMs: settings.pollIntervalMs,
+        fullBatch: settings.batchSize,
+        maxBackoffMs: settings.maxBackoffMs,
+      },
+      async (error, attempt, retryInMs) => {
+        this.logger.warn({ err: error, attempt, retryInMs }, 'analysts topic publish failed');
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+      },
+    );
+  }
 
   onApplicationBootstrap(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    await this.loop.stop();
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
   }
@@ -65,27 +72,6 @@ export class AnalystPublisher {
     });
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const published = await this.publishOnce();
-        this.failures = 0;
-        if (published >= this.settings.batchSize) continue;
-        await this.sleep(this.settings.pollIntervalMs);
-      } catch (error) {
-        this.failures += 1;
-        const delay = Math.min(this.settings.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
-        this.logger.warn(
-          { err: error, attempt: this.failures, retryInMs: delay },
-          'analysts topic publish failed',
-        );
-        await this.producer?.disconnect().catch(() => undefined);
-        this.producer = undefined;
-        await this.sleep(delay);
-      }
-    }
-  }
-
   private async connectedProducer(): Promise<Producer> {
     if (!this.producer) {
       const producer = this.kafka.producer({
@@ -97,19 +83,5 @@ export class AnalystPublisher {
       this.producer = producer;
     }
     return this.producer;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }

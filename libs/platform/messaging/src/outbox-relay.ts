@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type FaultInjector, NO_FAULTS } from './fault-points';
 import { OUTBOX_CHANNEL } from './outbox-writer';
+import { PollingLoop } from './polling-loop';
 
 export interface OutboxRelaySettings {
   readonly pollIntervalMs: number;
@@ -31,10 +32,8 @@ interface OutboxRow {
 export class OutboxRelay {
   private producer: Producer | undefined;
   private listener: Client | undefined;
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private failures = 0;
+  private readonly loop: PollingLoop;
+  private started = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -42,13 +41,27 @@ export class OutboxRelay {
     private readonly settings: OutboxRelaySettings,
     private readonly logger: Logger,
     private readonly faults: FaultInjector = NO_FAULTS,
-  ) {}
+  ) {
+    this.loop = new PollingLoop(
+      () => this.publishBatch(),
+      {
+        pollIntervalMs: settings.pollIntervalMs,
+        fullBatch: settings.batchSize ?? 500,
+        maxBackoffMs: settings.maxBackoffMs,
+      },
+      async (error, attempt, retryInMs) => {
+        this.logger.warn({ err: error, attempt, retryInMs }, 'outbox relay could not publish');
+        await this.producer?.disconnect().catch(() => undefined);
+        this.producer = undefined;
+      },
+    );
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.started) return;
+    this.started = true;
     void this.listen();
-    this.loop = this.run();
+    this.loop.start();
   }
 
   onApplicationBootstrap(): void {
@@ -60,34 +73,12 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    this.wake?.();
-    await this.loop;
+    this.started = false;
+    await this.loop.stop();
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
     await this.producer?.disconnect().catch(() => undefined);
     this.producer = undefined;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      try {
-        const published = await this.publishBatch();
-        this.failures = 0;
-        if (published >= (this.settings.batchSize ?? 500)) continue;
-        await this.sleep(this.settings.pollIntervalMs);
-      } catch (error) {
-        this.failures += 1;
-        const delay = Math.min(this.settings.maxBackoffMs ?? 5000, 100 * 2 ** Math.min(this.failures, 10));
-        this.logger.warn(
-          { err: error, attempt: this.failures, retryInMs: delay },
-          'outbox relay could not publish',
-        );
-        await this.producer?.disconnect().catch(() => undefined);
-        this.producer = undefined;
-        await this.sleep(delay);
-      }
-    }
   }
 
   private async publishBatch(): Promise<number> {
@@ -140,25 +131,11 @@ export class OutboxRelay {
         this.listener = undefined;
       });
       await client.connect();
-      client.on('notification', () => this.wake?.());
+      client.on('notification', () => this.loop.wake());
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox relay falls back to polling only');
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = undefined;
-        resolve();
-      }, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        this.wake = undefined;
-        resolve();
-      };
-    });
   }
 }

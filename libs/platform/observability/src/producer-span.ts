@@ -1,5 +1,5 @@
 import { SpanKind, trace } from '@opentelemetry/api';
-import { type Carrier, injectTraceContext } from './trace-context';
+import { type Carrier, endingSpan, injectTraceContext } from './trace-context';
 
 /**
  * Runs `work` in a PRODUCER span for one message being created (the OpenTelemetry messaging
@@ -15,14 +15,7 @@ export async function withProducerSpan<T>(
 ): Promise<T> {
   return trace
     .getTracer(tracerName)
-    .startActiveSpan(spanName, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
-      try {
-        return await work(injectTraceContext());
-      } catch (error) {
-        span.recordException(error as Error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    .startActiveSpan(spanName, { kind: SpanKind.PRODUCER, attributes }, (span) =>
+      endingSpan(span, () => work(injectTraceContext())),
+    );
 }

@@ -55,21 +55,21 @@ export async function withConsumerSpan<T>(
   const parentSpanContext = trace.getSpanContext(parent);
   const links: Link[] = parentSpanContext ? [{ context: parentSpanContext }] : [];
   const tracer = trace.getTracer(tracerName);
-  return tracer.startActiveSpan(
-    spanName,
-    { kind: SpanKind.CONSUMER, attributes, links },
-    parent,
-    async (span) => {
-      try {
-        return await work(span);
-      } catch (error) {
-        span.recordException(error as Error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+  return tracer.startActiveSpan(spanName, { kind: SpanKind.CONSUMER, attributes, links }, parent, (span) =>
+    endingSpan(span, work),
   );
+}
+
+/** Runs `work` in `span`, records what it throws, and ends the span either way. */
+export async function endingSpan<T>(span: Span, work: (span: Span) => Promise<T>): Promise<T> {
+  try {
+    return await work(span);
+  } catch (error) {
+    span.recordException(error as Error);
+    throw error;
+  } finally {
+    span.end();
+  }
 }
 
 /** Most links a batch span carries (OpenTelemetry's default span link limit). */
@@ -97,16 +97,7 @@ export async function withBatchConsumerSpan<T>(
   return tracer.startActiveSpan(
     spanName,
     { kind: SpanKind.CONSUMER, attributes, links, root: true },
-    async (span) => {
-      try {
-        return await work(span);
-      } catch (error) {
-        span.recordException(error as Error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => endingSpan(span, work),
   );
 }
 
