@@ -1,2 +1,3 @@
 export * from './slice-stack';
 export * from './code-inbox';
+export * from './sign-in-load';

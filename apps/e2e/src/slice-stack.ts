@@ -40,7 +40,16 @@ export interface SliceOptions {
    * (OTEL_TRACES_FILE); read them with `spans()`. The directory must exist.
    */
   readonly tracesDir?: string;
+  /** A PostgreSQL server other than the shared one (e.g. a dedicated one a test restarts). */
+  readonly databaseUrl?: string;
+  /**
+   * Instances of the services that scale out (default one each). Replicas share their service's
+   * database and consumer group; each gateway calls every factors and audit replica, round robin.
+   */
+  readonly replicas?: Partial<Record<ScaledService, number>>;
 }
+
+export type ScaledService = 'gateway' | 'factors' | 'audit';
 
 /**
  * identity + factors + risk + audit + gateway as separate processes (black box), each with its own
@@ -51,6 +60,10 @@ export class SliceStack {
   factors!: ServiceProcess;
   risk!: ServiceProcess;
   audit!: ServiceProcess;
+  /** Every instance of the scaled services; `gateway`, `factors` and `audit` are the first. */
+  readonly instances: Record<ScaledService, ServiceProcess[]> = { gateway: [], factors: [], audit: [] };
+  /** HTTP origin of each gateway instance; `httpUrl` is the first. */
+  httpUrls: string[] = [];
   delivery: ServiceProcess | undefined;
   readonly twilio = new TwilioStandIn();
   readonly smtp = new SmtpStandIn();
@@ -83,42 +96,70 @@ export class SliceStack {
     gateway: 0,
     http: 0,
   };
+  /** Ports of every instance of the scaled services (the gateway's HTTP ports as 'http'). */
+  private readonly replicaPorts: Record<ScaledService | 'http', number[]> = {
+    gateway: [],
+    factors: [],
+    audit: [],
+    http: [],
+  };
   private grpcClient: GrpcPeer<gatewayV1.GatewayServiceClient> | undefined;
 
   constructor(private readonly options: SliceOptions = {}) {
     const infra = testInfrastructure();
-    this.databaseUrl = infra.databaseUrl;
+    this.databaseUrl = options.databaseUrl ?? infra.databaseUrl;
     this.kafkaBrokers = options.kafkaBrokers ?? infra.kafkaBrokers;
   }
 
   async start(): Promise<this> {
     this.ports.identity = await freePort();
-    this.ports.factors = await freePort();
-    this.ports.audit = await freePort();
     this.ports.risk = await freePort();
-    this.ports.gateway = await freePort();
-    this.ports.http = await freePort();
-    [this.identity, this.factors, this.risk, this.audit, this.delivery] = await Promise.all([
+    for (const service of ['gateway', 'factors', 'audit'] as const) {
+      for (let i = 0; i < (this.options.replicas?.[service] ?? 1); i += 1) {
+        this.replicaPorts[service].push(await freePort());
+        if (service === 'gateway') this.replicaPorts.http.push(await freePort());
+      }
+    }
+    this.ports.factors = this.replicaPorts.factors[0];
+    this.ports.audit = this.replicaPorts.audit[0];
+    this.ports.gateway = this.replicaPorts.gateway[0];
+    this.ports.http = this.replicaPorts.http[0];
+    this.httpUrls = this.replicaPorts.http.map((port) => `http://127.0.0.1:${port}`);
+    const indexes = (service: ScaledService) => this.replicaPorts[service].map((_, i) => i);
+    const [identity, risk, delivery, factors, audits] = await Promise.all([
       this.startIdentity(this.options.identityFaultPoints),
-      this.startFactors(),
       this.startRisk(),
-      this.startAudit(this.options.auditFaultPoints),
       this.options.delivery ? this.startDelivery() : Promise.resolve(undefined),
+      Promise.all(indexes('factors').map((i) => this.startFactors(i))),
+      Promise.all(indexes('audit').map((i) => this.startAudit(this.options.auditFaultPoints, i))),
     ]);
-    this.gateway = await this.startGateway();
-    this.httpUrl = `http://127.0.0.1:${this.ports.http}`;
+    [this.identity, this.risk, this.delivery] = [identity, risk, delivery];
+    this.instances.factors = factors;
+    this.instances.audit = audits;
+    this.instances.gateway = await Promise.all(indexes('gateway').map((i) => this.startGateway(i)));
+    [this.factors, this.audit, this.gateway] = [factors[0], audits[0], this.instances.gateway[0]];
+    this.httpUrl = this.httpUrls[0];
     return this;
   }
 
-  startGateway(): Promise<ServiceProcess> {
-    return startServiceProcess('gateway', {
-      ...this.backEndEnv(this.ports.gateway, this.gatewayDb, undefined),
+  /** The gateway's address of a scaled service: every replica, calls spread round robin. */
+  private peerTarget(service: ScaledService): string {
+    const ports = this.replicaPorts[service];
+    return ports.length === 1
+      ? `127.0.0.1:${ports[0]}`
+      : `ipv4:${ports.map((port) => `127.0.0.1:${port}`).join(',')}`;
+  }
+
+  /** Starts gateway instance `index` (0 unless `replicas`), e.g. again after a test killed it. */
+  async startGateway(index = 0): Promise<ServiceProcess> {
+    const started = await startServiceProcess('gateway', {
+      ...this.backEndEnv(this.replicaPorts.gateway[index], this.gatewayDb, undefined),
       ...this.tracingEnv('gateway'),
       ...this.gatewaySecrets,
-      HTTP_PORT: String(this.ports.http),
+      HTTP_PORT: String(this.replicaPorts.http[index]),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
-      AUDIT_GRPC_URL: `127.0.0.1:${this.ports.audit}`,
-      FACTORS_GRPC_URL: `127.0.0.1:${this.ports.factors}`,
+      AUDIT_GRPC_URL: this.peerTarget('audit'),
+      FACTORS_GRPC_URL: this.peerTarget('factors'),
       RISK_GRPC_URL: `127.0.0.1:${this.ports.risk}`,
       // A loaded CI machine runs every service on two cores: risk's deadline is generous here
       // (fallback behaviour has its own test).
@@ -128,6 +169,8 @@ export class SliceStack {
       GRPC_MAX_MESSAGE_BYTES: '65536',
       ...this.options.gatewayEnv,
     });
+    this.instances.gateway[index] = started;
+    return started;
   }
 
   startRisk(): Promise<ServiceProcess> {
@@ -149,9 +192,10 @@ export class SliceStack {
     });
   }
 
-  startFactors(): Promise<ServiceProcess> {
-    return startServiceProcess('factors', {
-      ...this.backEndEnv(this.ports.factors, this.factorsDb, undefined),
+  /** Starts factors instance `index` (0 unless `replicas`), e.g. again after a test killed it. */
+  async startFactors(index = 0): Promise<ServiceProcess> {
+    const started = await startServiceProcess('factors', {
+      ...this.backEndEnv(this.replicaPorts.factors[index], this.factorsDb, undefined),
       ...this.tracingEnv('factors'),
       ...this.factorsSecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
@@ -161,6 +205,8 @@ export class SliceStack {
         ',',
       ),
     });
+    this.instances.factors[index] = started;
+    return started;
   }
 
   /** Delivery with Twilio (SMS, voice) and SMTP (email) stand-ins that the test reads. */
@@ -190,12 +236,15 @@ export class SliceStack {
     return `http://localhost:${this.ports.http}`;
   }
 
-  startAudit(faultPoints?: string): Promise<ServiceProcess> {
-    return startServiceProcess('audit', {
-      ...this.backEndEnv(this.ports.audit, this.auditDb, faultPoints),
+  /** Starts audit instance `index` (0 unless `replicas`), e.g. again after a test killed it. */
+  async startAudit(faultPoints?: string, index = 0): Promise<ServiceProcess> {
+    const started = await startServiceProcess('audit', {
+      ...this.backEndEnv(this.replicaPorts.audit[index], this.auditDb, faultPoints),
       ...this.tracingEnv('audit'),
       AUDIT_CONSUMER_GROUP: this.auditGroup,
     });
+    this.instances.audit[index] = started;
+    return started;
   }
 
   /** With `tracesDir`: tracing on, and the service's spans in a file of its own. */
@@ -237,18 +286,34 @@ export class SliceStack {
     };
   }
 
-  /** HTTP call to the gateway with the operator credential (or `bearer`) unless `auth: false`. */
+  /**
+   * HTTP call to the gateway (instance `instance`, default the first) with the operator
+   * credential (or `bearer`) unless `auth: false`.
+   */
   async http(
     method: string,
     path: string,
     body?: unknown,
-    { auth = true, raw, bearer }: { auth?: boolean; raw?: string; bearer?: string } = {},
+    {
+      auth = true,
+      raw,
+      bearer,
+      instance = 0,
+      headers = {},
+    }: {
+      auth?: boolean;
+      raw?: string;
+      bearer?: string;
+      instance?: number;
+      headers?: Record<string, string>;
+    } = {},
   ) {
-    const response = await fetch(`${this.httpUrl}${path}`, {
+    const response = await fetch(`${this.httpUrls[instance] ?? this.httpUrl}${path}`, {
       method,
       headers: {
         ...(auth ? { authorization: `Bearer ${bearer ?? this.adminToken}` } : {}),
         ...(body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
@@ -295,7 +360,19 @@ export class SliceStack {
   async stop(): Promise<void> {
     this.grpcClient?.close();
     await Promise.all(
-      [this.gateway, this.identity, this.factors, this.risk, this.audit, this.delivery]
+      [
+        ...new Set([
+          ...this.instances.gateway,
+          ...this.instances.factors,
+          ...this.instances.audit,
+          this.gateway,
+          this.identity,
+          this.factors,
+          this.risk,
+          this.audit,
+          this.delivery,
+        ]),
+      ]
         .filter((p): p is ServiceProcess => p !== undefined)
         .map((p) => p.stop()),
     );

@@ -3,6 +3,7 @@ export * from './environment';
 export * from './service-process';
 export * from './kafka-probe';
 export * from './dedicated-kafka';
+export * from './dedicated-postgres';
 export * from './software-authenticator';
 export * from './secrets';
 export * from './chromium';

@@ -2,7 +2,16 @@ import { type Config, eventDrivenServiceSchema, loadConfig, port, secret } from 
 import { z } from 'zod';
 import { signingKeysSecret } from '../assertions/signing-keys.setting';
 
-const hostPort = z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port');
+/**
+ * A peer: `host:port` (every address the name resolves to, calls spread round robin), or a gRPC
+ * target such as `dns:///factors-headless:50062` or `ipv4:10.0.0.1:50062,10.0.0.2:50062`.
+ */
+const hostPort = z
+  .string()
+  .regex(
+    /^(?:[\w.-]+:\d{1,5}|dns:(?:\/\/[\w.-]*\/)?[\w.-]+:\d{1,5}|ipv4:[\d.]+:\d{1,5}(?:,[\d.]+:\d{1,5})*)$/,
+    'must be host:port or a gRPC target (dns:///host:port, ipv4:a:port,b:port)',
+  );
 
 export const gatewayConfigSchema = eventDrivenServiceSchema({
   grpcPort: 50051,

@@ -1,4 +1,5 @@
 import { DomainError, type FieldViolation } from './domain-error';
+import { isTransientDatabaseError } from './transient';
 
 /**
  * The catalogue of stable error codes shared by every service. Service-specific codes live
@@ -13,6 +14,8 @@ export const CommonErrorCodes = {
   ROUTE_NOT_FOUND: 'ROUTE_NOT_FOUND',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The service's own database (or broker) did not answer; nothing was changed, retry later. */
+  DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 
@@ -33,7 +36,20 @@ export function internalError(cause?: unknown): DomainError {
   return new DomainError('INTERNAL', CommonErrorCodes.INTERNAL_ERROR, 'Internal error', {}, { cause });
 }
 
-/** Normalises anything thrown into a DomainError that is safe to show to a client. */
+/**
+ * Normalises anything thrown into a DomainError that is safe to show to a client. A lost or
+ * restarting database is UNAVAILABLE (503, retry later), not an internal error: the transaction
+ * rolled back, so the same request may be sent again.
+ */
 export function toDomainError(error: unknown): DomainError {
-  return error instanceof DomainError ? error : internalError(error);
+  if (error instanceof DomainError) return error;
+  if (isTransientDatabaseError(error))
+    return new DomainError(
+      'UNAVAILABLE',
+      CommonErrorCodes.DEPENDENCY_UNAVAILABLE,
+      'The service cannot reach its database; nothing was changed, retry later',
+      {},
+      { cause: error },
+    );
+  return internalError(error);
 }

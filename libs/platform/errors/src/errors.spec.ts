@@ -23,6 +23,25 @@ describe('domain errors', () => {
     expect(toProblem(error).detail).not.toContain('secret');
   });
 
+  it('turn a lost or restarting database into UNAVAILABLE, retryable, without its message', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' });
+    const shutdown = { driverError: { code: '57P01' }, message: 'terminating connection' };
+    const terminated = new Error('Connection terminated unexpectedly');
+    for (const cause of [refused, shutdown, terminated]) {
+      const error = toDomainError(cause);
+      expect([error.kind, error.code, httpStatusOf(error.kind)]).toEqual([
+        'UNAVAILABLE',
+        'DEPENDENCY_UNAVAILABLE',
+        503,
+      ]);
+      expect(toProblem(error).detail).not.toContain('10.0.0.5');
+    }
+    // A constraint violation is a bug or a race the use-case should have handled: still internal.
+    expect(toDomainError(Object.assign(new Error('duplicate key'), { code: '23505' })).code).toBe(
+      'INTERNAL_ERROR',
+    );
+  });
+
   it('render problem details (RFC 9457) with the stable code and field violations', () => {
     const problem = toProblem(
       new DomainError('INVALID_ARGUMENT', 'VALIDATION_FAILED', 'Invalid request', {

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, type RpcExceptionFilter } from '@nestjs/common';
-import { httpStatusOf, toDomainError } from '@portcullis/errors';
+import { CommonErrorCodes, httpStatusOf, toDomainError } from '@portcullis/errors';
 import type { Logger } from '@portcullis/observability';
 import { type Observable, throwError } from 'rxjs';
 import { toGrpcError } from './grpc-errors';
@@ -16,6 +16,8 @@ export class GrpcExceptionFilter implements RpcExceptionFilter<unknown> {
     const error = toDomainError(exception);
     if (error.kind === 'INTERNAL') {
       this.logger.error({ err: exception }, 'unhandled error in gRPC handler');
+    } else if (error.code === CommonErrorCodes.DEPENDENCY_UNAVAILABLE) {
+      this.logger.warn({ err: exception }, 'dependency unavailable: request refused, nothing changed');
     }
     return throwError(() => toGrpcError(error));
   }

@@ -11,7 +11,11 @@ type RequestOf<F> = F extends (request: infer Req, metadata?: Metadata) => Obser
 type ResponseOf<F> = F extends (request: never, metadata?: Metadata) => Observable<infer Res> ? Res : never;
 
 export interface GrpcPeerSettings {
-  /** host:port of the peer. */
+  /**
+   * host:port of the peer, or any gRPC target (`dns:///name:port`, `ipv4:a:port,b:port`). Calls
+   * are spread round robin over every address the target resolves to, so with a headless
+   * Service each replica takes its share of calls, not just of connections.
+   */
   readonly url: string;
   readonly protoPath: string;
   readonly packageName: string;
@@ -24,6 +28,8 @@ export interface CallOptions {
   readonly deadlineMs?: number;
   readonly metadata?: Metadata;
 }
+
+const ROUND_ROBIN = JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] });
 
 /**
  * A typed client of one peer service. Every call has a deadline, carries the W3C trace context
@@ -39,6 +45,7 @@ export class GrpcPeer<C extends object> {
       package: settings.packageName,
       protoPath: settings.protoPath,
       loader: PROTO_LOADER_OPTIONS,
+      channelOptions: { 'grpc.service_config': ROUND_ROBIN },
     });
     this.service = this.proxy.getService<C>(settings.serviceName);
   }

@@ -62,6 +62,26 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
 }
 
 /**
+ * Applies pending migrations while holding a session advisory lock on one connection, so replicas
+ * booting together with MIGRATE_ON_BOOT (or a migrate Job racing a booting pod) take turns: the
+ * second finds nothing pending instead of failing on a half-created table.
+ */
+async function runMigrationsExclusively(dataSource: DataSource) {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT pg_advisory_lock(hashtext('portcullis-migrations'))");
+    try {
+      return await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query("SELECT pg_advisory_unlock(hashtext('portcullis-migrations'))");
+    }
+  } finally {
+    await runner.release();
+  }
+}
+
+/**
  * Opens the service's data source. With `migrate` (MIGRATE_ON_BOOT, or the migrate step) it first
  * creates the database if needed and then applies pending migrations on the same pool.
  */
@@ -71,7 +91,7 @@ export async function openDataSource(settings: DataSourceSettings, migrate: bool
   await dataSource.initialize();
   if (migrate) {
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      await runMigrationsExclusively(dataSource);
     } catch (error) {
       await dataSource.destroy();
       throw error;
@@ -86,7 +106,7 @@ export async function migrateDatabase(settings: DataSourceSettings): Promise<str
   const dataSource = createDataSource(settings);
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await runMigrationsExclusively(dataSource);
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();
