@@ -1,5 +1,6 @@
-// The image's HEALTHCHECK: grpc.health.v1 Check on the service's own gRPC port (GRPC_PORT, else
-// the service's default), the probe `npm run status` and docker-compose.yml make. Exit 0 when
+// The image's HEALTHCHECK: grpc.health.v1 Check of "" (readiness: listening, its database and
+// Kafka answering, not shutting down) on the service's own gRPC port (GRPC_PORT, else the
+// service's default), the probe `npm run status` and docker-compose.yml make. Exit 0 when
 // SERVING. Kubernetes ignores HEALTHCHECK; the Helm chart uses its native gRPC probes instead.
 'use strict';
 

@@ -81,6 +81,18 @@ const GRPC_PORTS = {
   audit: 50065,
 };
 const HTTP_PORTS = { gateway: 8080, delivery: 8083 };
+/** grpc.health.v1 name of liveness (@portcullis/grpc LIVENESS_SERVICE); "" and service names are readiness. */
+const LIVENESS_SERVICE = 'portcullis.liveness';
+
+/** Helm's merge of values maps: `over` wins key by key, maps merged deeply. */
+const mergeValues = (base = {}, over = {}) =>
+  Object.fromEntries(
+    [...new Set([...Object.keys(base), ...Object.keys(over)])].map((k) => {
+      const [a, b] = [base[k], over[k]];
+      const maps = [a, b].every((v) => v && typeof v === 'object' && !Array.isArray(v));
+      return [k, maps ? mergeValues(a, b) : b === undefined ? a : b];
+    }),
+  );
 
 const started = Date.now();
 const failures = [];
@@ -205,7 +217,7 @@ function leafStrings(value, out = new Set()) {
 }
 
 /** Structural assertions on one render. `label` names it in failures. */
-function assertManifests(label, docs, { release, full, defaultValues, givenSecrets }) {
+function assertManifests(label, docs, { release, full, defaultValues, givenSecrets, metrics }) {
   const prefix = `${label}:`;
   const fullname = `${release}-portcullis`;
   const chart = YAML.parse(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'));
@@ -290,6 +302,15 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
     );
     if (HTTP_PORTS[service])
       check(ports.http === HTTP_PORTS[service], `${prefix} ${name}: no http port ${HTTP_PORTS[service]}`);
+    // metrics: a named container port, scrape annotations on the pod
+    check(ports.metrics === metrics.port, `${prefix} ${name}: no metrics containerPort ${metrics.port}`);
+    const podAnnotations = pod.metadata.annotations ?? {};
+    check(
+      podAnnotations['prometheus.io/scrape'] === 'true' &&
+        podAnnotations['prometheus.io/port'] === String(metrics.port) &&
+        podAnnotations['prometheus.io/path'] === '/metrics',
+      `${prefix} ${name}: pods lack the prometheus.io scrape annotations`,
+    );
     const { startupProbe, readinessProbe, livenessProbe } = container;
     check(
       startupProbe && readinessProbe && livenessProbe,
@@ -307,6 +328,11 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
       JSON.stringify(livenessProbe) !== JSON.stringify(readinessProbe),
       `${prefix} ${name}: liveness and readiness are the same probe`,
     );
+    // Liveness and startup never ask readiness (a dependency outage must not restart pods).
+    check(
+      startupProbe?.grpc?.port === GRPC_PORTS[service] && startupProbe?.grpc?.service === LIVENESS_SERVICE,
+      `${prefix} ${name}: startup does not ask ${LIVENESS_SERVICE} on the gRPC port`,
+    );
     if (service === 'gateway') {
       check(
         livenessProbe?.httpGet?.path === '/healthz',
@@ -314,8 +340,9 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
       );
     } else {
       check(
-        livenessProbe?.grpc?.port === GRPC_PORTS[service],
-        `${prefix} ${name}: liveness is not a gRPC probe`,
+        livenessProbe?.grpc?.port === GRPC_PORTS[service] &&
+          livenessProbe?.grpc?.service === LIVENESS_SERVICE,
+        `${prefix} ${name}: liveness is not a gRPC probe of ${LIVENESS_SERVICE}`,
       );
     }
     check(
@@ -334,6 +361,10 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
       check(data.GRPC_PORT === String(GRPC_PORTS[service]), `${prefix} ${configMapName}: GRPC_PORT is wrong`);
       check(data.KAFKA_BROKERS, `${prefix} ${configMapName}: no KAFKA_BROKERS`);
       check(
+        data.METRICS_PORT === String(metrics.port) && data.METRICS_HOST === '0.0.0.0',
+        `${prefix} ${configMapName}: METRICS_PORT is not ${metrics.port} on 0.0.0.0`,
+      );
+      check(
         data.MIGRATE_ON_BOOT === 'false',
         `${prefix} ${configMapName}: MIGRATE_ON_BOOT should be false (migrate Jobs run)`,
       );
@@ -342,10 +373,19 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
       if (service === 'gateway') {
         for (const peer of ['identity', 'factors', 'risk', 'audit']) {
           const url = data[`${peer.toUpperCase()}_GRPC_URL`];
+          const headless = named(docs, 'Service', `${fullname}-${peer}-headless`);
           check(
-            url === `${fullname}-${peer}:${GRPC_PORTS[peer]}` &&
-              named(docs, 'Service', `${fullname}-${peer}`),
-            `${prefix} gateway ${peer.toUpperCase()}_GRPC_URL (${url}) is not the ${peer} Service`,
+            url === `dns:///${fullname}-${peer}-headless:${GRPC_PORTS[peer]}` && headless,
+            `${prefix} gateway ${peer.toUpperCase()}_GRPC_URL (${url}) is not the ${peer} headless Service`,
+          );
+          // Headless: DNS names every ready pod, so the gateway's round robin reaches each one.
+          check(
+            headless?.spec.clusterIP === 'None' &&
+              headless.spec.ports.length === 1 &&
+              headless.spec.ports[0].targetPort === 'grpc' &&
+              headless.spec.ports[0].port === GRPC_PORTS[peer] &&
+              !headless.spec.publishNotReadyAddresses,
+            `${prefix} Service ${fullname}-${peer}-headless is not a headless gRPC Service of ready pods`,
           );
         }
       }
@@ -373,6 +413,17 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
           `${prefix} Service ${name}: targetPort ${port.targetPort} is no container port`,
         );
       }
+      check(
+        svc.spec.ports.some(
+          (p) => p.name === 'metrics' && p.port === metrics.port && p.targetPort === 'metrics',
+        ),
+        `${prefix} Service ${name}: no port named metrics (${metrics.port})`,
+      );
+      // Scraped through the pods' annotations or the ServiceMonitor, never twice through the Service.
+      check(
+        !svc.metadata.annotations?.['prometheus.io/scrape'],
+        `${prefix} Service ${name}: annotated for scraping as well as its pods`,
+      );
     }
 
     // HPA: CPU for all, consumer lag for the consumers when enabled
@@ -451,6 +502,19 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
           );
         }
       }
+      // The metrics port: one rule, from the configured scraper only.
+      const metricsRules = ingress.filter((r) => (r.ports ?? []).some((p) => p.port === metrics.port));
+      const scraper = metricsRules[0]?.from ?? [];
+      check(
+        metricsRules.length === 1 &&
+          metricsRules[0].ports.length === 1 &&
+          scraper.length === 1 &&
+          JSON.stringify(scraper[0].namespaceSelector ?? null) ===
+            JSON.stringify(metrics.networkPolicy.namespaceSelector) &&
+          JSON.stringify(scraper[0].podSelector ?? null) ===
+            JSON.stringify(metrics.networkPolicy.podSelector),
+        `${prefix} NetworkPolicy ${policy.metadata.name}: metrics port ${metrics.port} is not open to exactly metrics.networkPolicy's peer`,
+      );
       const egressPorts = (policy.spec.egress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
       check(
         egressPorts.includes(5432),
@@ -520,6 +584,10 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
       `${prefix} Job ${job.metadata.name}: SERVICE is not ${service}`,
     );
     check(
+      !c.env.some((e) => e.name.startsWith('METRICS_')),
+      `${prefix} Job ${job.metadata.name}: a run-once Job serves metrics`,
+    );
+    check(
       c.securityContext?.readOnlyRootFilesystem === true &&
         job.spec.template.spec.securityContext?.runAsNonRoot === true,
       `${prefix} Job ${job.metadata.name}: not locked down like the services`,
@@ -577,6 +645,36 @@ function assertManifests(label, docs, { release, full, defaultValues, givenSecre
   }
   if (!full) check(secrets.length === 0, `${prefix} the default values create a Secret`);
   else check(secrets.length === 2, `${prefix} expected the chart's Secret and the migrate hook's copy`);
+
+  // ServiceMonitor (prometheus-operator): off by default; on, it selects every Service's metrics port.
+  const monitors = byKind(docs, 'ServiceMonitor');
+  if (!metrics.serviceMonitor.enabled) {
+    check(
+      monitors.length === 0,
+      `${prefix} a ServiceMonitor although metrics.serviceMonitor.enabled is false`,
+    );
+  } else if (check(monitors.length === 1, `${prefix} expected one ServiceMonitor, got ${monitors.length}`)) {
+    const monitor = monitors[0];
+    check(monitor.apiVersion === 'monitoring.coreos.com/v1', `${prefix} ServiceMonitor apiVersion`);
+    check(
+      subset(metrics.serviceMonitor.labels, monitor.metadata.labels),
+      `${prefix} ServiceMonitor lacks metrics.serviceMonitor.labels`,
+    );
+    const endpoint = monitor.spec.endpoints?.[0] ?? {};
+    check(
+      endpoint.port === 'metrics' &&
+        endpoint.path === '/metrics' &&
+        endpoint.interval === metrics.serviceMonitor.interval,
+      `${prefix} ServiceMonitor does not scrape port metrics at /metrics every ${metrics.serviceMonitor.interval}`,
+    );
+    for (const service of SERVICES) {
+      const svc = named(docs, 'Service', `${fullname}-${service}`);
+      check(
+        svc && subset(monitor.spec.selector.matchLabels, svc.metadata.labels),
+        `${prefix} ServiceMonitor does not select the Service of ${service}`,
+      );
+    }
+  }
 
   if (full) {
     const ingress = byKind(docs, 'Ingress')[0];
@@ -874,11 +972,31 @@ function main() {
     if (!check(result.ok, `helm ${label} failed:\n${result.stderr}`)) continue;
     const docs = YAML.parseAll(result.stdout).filter(Boolean);
     const before = checks;
-    assertManifests(label, docs, { release, full, defaultValues, givenSecrets: given });
+    const metrics = mergeValues(defaultValues.metrics, full ? fullValues.metrics : {});
+    assertManifests(label, docs, { release, full, defaultValues, givenSecrets: given, metrics });
     const kinds = Object.entries(docs.reduce((acc, d) => ({ ...acc, [d.kind]: (acc[d.kind] ?? 0) + 1 }), {}))
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
     log(`helm ${label}: ${docs.length} manifests (${kinds}); ${checks - before} assertions`);
+  }
+
+  // metrics.enabled=false: no metrics port, setting, annotation, rule or ServiceMonitor anywhere.
+  {
+    const result = helm(helmBinary, [
+      'template',
+      'pc',
+      CHART,
+      '-f',
+      FULL_VALUES,
+      '--set',
+      'metrics.enabled=false',
+    ]);
+    const text = result.stdout;
+    const off =
+      result.ok &&
+      !/name: metrics\b|METRICS_PORT|prometheus\.io\/|kind: ServiceMonitor|port: 9464\b/.test(text);
+    check(off, `helm template with metrics.enabled=false still renders metrics:\n${result.stderr}`);
+    log(`helm template with metrics.enabled=false: ${off ? 'no metrics anywhere' : 'FAILED'}`);
   }
 
   // NOTES.txt renders (helm template leaves it out; a client-side dry run shows it).

@@ -7,7 +7,7 @@ import {
   KAFKA,
   kafkaProviders,
 } from '@portcullis/messaging';
-import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
+import { LOGGER, loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -40,6 +40,10 @@ export class AuditModule {
       controllers: [AuditGrpcController, KpiGrpcController],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,

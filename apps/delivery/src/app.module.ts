@@ -11,7 +11,7 @@ import {
   type OutboxWriter,
   outboxProviders,
 } from '@portcullis/messaging';
-import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
+import { LOGGER, loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -23,7 +23,7 @@ import { TwilioSmsProvider } from './channels/twilio-sms/twilio-sms.provider';
 import { TwilioVoiceProvider } from './channels/twilio-voice/twilio-voice.provider';
 import { WebhookSmsProvider } from './channels/webhook-sms/webhook-sms.provider';
 import type { DeliveryConfig } from './config/delivery.config';
-import { Clock, DeliveryUnitOfWork, SendBudgets } from './domain/ports';
+import { Clock, DeliveryMetrics, DeliveryUnitOfWork, SendBudgets } from './domain/ports';
 import { createCodeIssuedConsumer } from './events/code-issued.consumer';
 import { createTenantNamesConsumer } from './events/tenant-names.consumer';
 import { DeliveryGrpcController } from './grpc/delivery.controller';
@@ -32,6 +32,7 @@ import {
   TWILIO_RECEIPTS_PATH,
   TwilioReceiptsController,
 } from './http/twilio-receipts.controller';
+import { OtelDeliveryMetrics } from './metrics/otel-delivery-metrics';
 import { DELIVERY_MIGRATIONS } from './persistence/migrations';
 import { SqlDeliveryUnitOfWork } from './persistence/sql-delivery-unit-of-work';
 import { SqlSendBudgets } from './persistence/sql-send-budgets';
@@ -92,6 +93,10 @@ export class DeliveryModule {
       controllers: [DeliveryGrpcController, TwilioReceiptsController],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,
@@ -124,6 +129,7 @@ export class DeliveryModule {
           inject: [DATA_SOURCE],
         },
         { provide: Clock, useValue: { now: () => new Date() } satisfies Clock },
+        { provide: DeliveryMetrics, useFactory: () => new OtelDeliveryMetrics() },
         {
           provide: BudgetKeyHasher,
           useValue: { hash: (value: string) => hasher.hash(value, 'budget') } satisfies BudgetKeyHasher,
@@ -138,6 +144,7 @@ export class DeliveryModule {
             keys: BudgetKeyHasher,
             clock: Clock,
             log: Logger,
+            metrics: DeliveryMetrics,
           ) =>
             new DeliverCodeUseCase(
               uow,
@@ -151,8 +158,17 @@ export class DeliveryModule {
                 retryBackoffMs: config.PROVIDER_RETRY_BACKOFF_MS,
               },
               log.child({ component: 'deliver-code' }),
+              metrics,
             ),
-          inject: [DeliveryUnitOfWork, SendBudgets, MessageProviders, BudgetKeyHasher, Clock, LOGGER],
+          inject: [
+            DeliveryUnitOfWork,
+            SendBudgets,
+            MessageProviders,
+            BudgetKeyHasher,
+            Clock,
+            LOGGER,
+            DeliveryMetrics,
+          ],
         },
         {
           provide: RECEIPTS_SETTINGS,

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
-import { GrpcHealth, grpcServerOptions, HybridExceptionFilter } from '@portcullis/grpc';
+import { GrpcHealth, grpcServerOptions, HybridExceptionFilter, readinessOf } from '@portcullis/grpc';
 import { type Logger, PinoNestLogger } from '@portcullis/observability';
 import { DeliveryModule } from './app.module';
 import type { DeliveryConfig } from './config/delivery.config';
@@ -10,6 +10,8 @@ import type { DeliveryConfig } from './config/delivery.config';
 export interface RunningDelivery {
   readonly app: NestFastifyApplication;
   readonly httpUrl: string;
+  /** Stops being ready (gRPC health NOT_SERVING) while still serving what arrives. */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -35,14 +37,18 @@ export async function startDelivery(config: DeliveryConfig, logger: Logger): Pro
     ),
     { inheritAppConfig: true },
   );
+  const readiness = readinessOf(app);
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
-  health.setAll('SERVING');
+  await health.follow(readiness);
   return {
     app,
     httpUrl: await app.getUrl(),
+    drain() {
+      readiness.drain();
+    },
     async close() {
-      health.setAll('NOT_SERVING');
+      readiness.drain();
       await app.close();
     },
   };

@@ -8,4 +8,6 @@ startTelemetry({
   enabled: config.OTEL_ENABLED,
   otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
   tracesFile: config.OTEL_TRACES_FILE,
+  metricsPort: config.METRICS_PORT,
+  metricsHost: config.METRICS_HOST,
 });

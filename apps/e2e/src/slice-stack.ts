@@ -40,6 +40,13 @@ export interface SliceOptions {
    * (OTEL_TRACES_FILE); read them with `spans()`. The directory must exist.
    */
   readonly tracesDir?: string;
+  /**
+   * Turns telemetry on and gives every service instance a Prometheus endpoint of its own
+   * (METRICS_PORT); read it with `metrics(service)`.
+   */
+  readonly metrics?: boolean;
+  /** Extra settings of delivery (e.g. a fixed HTTP_PORT and DELIVERY_PUBLIC_URL for receipts). */
+  readonly deliveryEnv?: Record<string, string>;
   /** A PostgreSQL server other than the shared one (e.g. a dedicated one a test restarts). */
   readonly databaseUrl?: string;
   /**
@@ -112,6 +119,7 @@ export class SliceStack {
   }
 
   async start(): Promise<this> {
+    if (this.options.metrics) await this.reserveMetricsPorts();
     this.ports.identity = await freePort();
     this.ports.risk = await freePort();
     for (const service of ['gateway', 'factors', 'audit'] as const) {
@@ -155,6 +163,7 @@ export class SliceStack {
     const started = await startServiceProcess('gateway', {
       ...this.backEndEnv(this.replicaPorts.gateway[index], this.gatewayDb, undefined),
       ...this.tracingEnv('gateway'),
+      ...this.metricsEnv('gateway', index),
       ...this.gatewaySecrets,
       HTTP_PORT: String(this.replicaPorts.http[index]),
       IDENTITY_GRPC_URL: `127.0.0.1:${this.ports.identity}`,
@@ -177,6 +186,7 @@ export class SliceStack {
     return startServiceProcess('risk', {
       ...this.backEndEnv(this.ports.risk, this.riskDb, undefined),
       ...this.tracingEnv('risk'),
+      ...this.metricsEnv('risk'),
       OUTBOX_POLL_INTERVAL_MS: '100',
       RISK_CONSUMER_GROUP: `risk-${uniqueSuffix()}`,
       ...this.options.riskEnv,
@@ -187,6 +197,7 @@ export class SliceStack {
     return startServiceProcess('identity', {
       ...this.backEndEnv(this.ports.identity, this.identityDb, faultPoints),
       ...this.tracingEnv('identity'),
+      ...this.metricsEnv('identity'),
       ...this.identitySecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
     });
@@ -197,6 +208,7 @@ export class SliceStack {
     const started = await startServiceProcess('factors', {
       ...this.backEndEnv(this.replicaPorts.factors[index], this.factorsDb, undefined),
       ...this.tracingEnv('factors'),
+      ...this.metricsEnv('factors', index),
       ...this.factorsSecrets,
       OUTBOX_POLL_INTERVAL_MS: '100',
       // Passkeys are bound to the page the gateway serves.
@@ -216,6 +228,7 @@ export class SliceStack {
     return startServiceProcess('delivery', {
       ...this.backEndEnv(this.ports.delivery, this.deliveryDb, undefined),
       ...this.tracingEnv('delivery'),
+      ...this.metricsEnv('delivery'),
       ...deliverySecretSettings(this.factorsSecrets['CODE_TRANSPORT_KEYS']),
       HTTP_PORT: '0',
       OUTBOX_POLL_INTERVAL_MS: '100',
@@ -228,6 +241,7 @@ export class SliceStack {
       TWILIO_FROM_NUMBER: '+15005550006',
       TWILIO_API_URL: this.twilio.url,
       SMTP_URL: this.smtp.url,
+      ...this.options.deliveryEnv,
     });
   }
 
@@ -241,10 +255,36 @@ export class SliceStack {
     const started = await startServiceProcess('audit', {
       ...this.backEndEnv(this.replicaPorts.audit[index], this.auditDb, faultPoints),
       ...this.tracingEnv('audit'),
+      ...this.metricsEnv('audit', index),
       AUDIT_CONSUMER_GROUP: this.auditGroup,
     });
     this.instances.audit[index] = started;
     return started;
+  }
+
+  /** Metrics ports of every service instance (`metrics` option), by `<service>:<index>`. */
+  private readonly metricsPorts = new Map<string, number>();
+
+  private async reserveMetricsPorts(): Promise<void> {
+    for (const service of ['gateway', 'identity', 'factors', 'risk', 'audit', 'delivery'] as const) {
+      const count = this.options.replicas?.[service as ScaledService] ?? 1;
+      for (let i = 0; i < count; i += 1) this.metricsPorts.set(`${service}:${i}`, await freePort());
+    }
+  }
+
+  /** With `metrics`: telemetry on and a Prometheus endpoint on the instance's own port. */
+  private metricsEnv(service: ServiceName, index = 0): Record<string, string> {
+    const port = this.metricsPorts.get(`${service}:${index}`);
+    return port ? { OTEL_ENABLED: 'true', METRICS_HOST: '127.0.0.1', METRICS_PORT: String(port) } : {};
+  }
+
+  /** The Prometheus text a service instance serves now (`metrics` option). */
+  async metrics(service: ServiceName, index = 0): Promise<string> {
+    const port = this.metricsPorts.get(`${service}:${index}`);
+    if (!port) throw new Error(`metrics() needs the metrics option (and ${service} instance ${index})`);
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    if (!response.ok) throw new Error(`GET /metrics of ${service}: ${response.status}`);
+    return response.text();
   }
 
   /** With `tracesDir`: tracing on, and the service's spans in a file of its own. */

@@ -10,7 +10,7 @@ import {
   startDedicatedPostgres,
 } from '@portcullis/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { SignInLoad, SliceStack } from '../src';
+import { parsePrometheusText, sampleSum, SignInLoad, SliceStack } from '../src';
 
 jest.setTimeout(240_000);
 
@@ -35,6 +35,7 @@ describe('two instances each of gateway, factors and audit, under faults', () =>
       kafkaBrokers: kafka.brokers,
       databaseUrl: postgres.url,
       replicas: { gateway: 2, factors: 2, audit: 2 },
+      metrics: true,
       gatewayEnv: { RATE_LIMIT_PER_KEY: '1000000', RATE_LIMIT_PER_END_USER_IP: '1000000' },
     }).start();
     load = await new SignInLoad(stack, {
@@ -89,6 +90,16 @@ describe('two instances each of gateway, factors and audit, under faults', () =>
     load.phase = 'steady';
     await load.untilVerified(10);
     expect(load.failuresOf('steady')).toEqual([]);
+    // Both factors instances serve verifications (grpc-peer.spec proves the round robin).
+    const verifications = async (index: number) =>
+      sampleSum(
+        parsePrometheusText(await stack.metrics('factors', index)),
+        'rpc_server_call_duration_count',
+        {
+          rpc_method: 'portcullis.factors.v1.FactorsService/VerifyChallenge',
+        },
+      );
+    expect(Math.min(await verifications(0), await verifications(1))).toBeGreaterThan(0);
 
     // Three wrong answers before the kill, through both gateways.
     const { customer, answer } = await openChallenge();

@@ -3,13 +3,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@portcullis/contracts';
 import { EnvelopeCipher, KeyedHasher, parseKeyRing } from '@portcullis/crypto';
 import { kafkaProviders, OUTBOX_WRITER, type OutboxWriter, outboxProviders } from '@portcullis/messaging';
-import { loggerProvider, type Logger } from '@portcullis/observability';
+import { loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
 import type { DataSource } from 'typeorm';
 import type { FactorsConfig } from './config/factors.config';
 import { defaultFactorPolicy } from './domain/factor-policy';
 import {
   AttemptLimiter,
+  ChallengeMetrics,
   Clock,
   CodeHasher,
   CodeSealer,
@@ -18,6 +19,7 @@ import {
   PolicyDefaultsProvider,
 } from './domain/ports';
 import { FactorsGrpcController } from './grpc/factors.controller';
+import { OtelChallengeMetrics } from './metrics/otel-challenge-metrics';
 import { FACTORS_MIGRATIONS } from './persistence/migrations';
 import { SqlAttemptLimiter } from './persistence/sql-attempt-limiter';
 import { SqlFactorsUnitOfWork } from './persistence/sql-factors-unit-of-work';
@@ -57,6 +59,10 @@ export class FactorsModule {
       controllers: [FactorsGrpcController],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,
@@ -90,6 +96,7 @@ export class FactorsModule {
           inject: [DATA_SOURCE],
         },
         { provide: Clock, useValue: { now: () => new Date() } satisfies Clock },
+        { provide: ChallengeMetrics, useFactory: () => new OtelChallengeMetrics() },
         { provide: IdGenerator, useValue: { next: () => randomUUID() } satisfies IdGenerator },
         {
           provide: CodeHasher,

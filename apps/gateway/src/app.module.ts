@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@portcullis/contracts';
 import { kafkaProviders, outboxProviders } from '@portcullis/messaging';
-import { loggerProvider, type Logger } from '@portcullis/observability';
+import { loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { persistenceProviders } from '@portcullis/persistence';
 import { AUTH_CONTROLLERS, authProviders } from './auth/auth.providers';
 import { GrpcAuditReader } from './clients/audit.client';
@@ -68,6 +68,10 @@ export class GatewayModule {
       ],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,

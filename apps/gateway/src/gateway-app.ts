@@ -2,18 +2,19 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PROTO_FILES, PROTO_PACKAGES } from '@portcullis/contracts';
-import { GrpcHealth, grpcServerOptions } from '@portcullis/grpc';
+import { GrpcHealth, grpcServerOptions, readinessOf } from '@portcullis/grpc';
 import { type Logger, PinoNestLogger } from '@portcullis/observability';
 import type { FastifyError } from 'fastify';
 import { GatewayModule } from './app.module';
 import type { GatewayConfig } from './config/gateway.config';
+import { recordHttpMetrics } from './http/http-metrics.hook';
 import { fromFastifyError, ProblemDetailsFilter, sendProblem } from './http/problem-details.filter';
 import { toDomainError } from '@portcullis/errors';
 
 export interface RunningGateway {
   readonly app: NestFastifyApplication;
   readonly httpUrl: string;
-  /** Stops being ready (gRPC health NOT_SERVING) while still serving what arrives. */
+  /** Stops being ready (gRPC health and /readyz NOT_SERVING) while still serving what arrives. */
   drain(): void;
   close(): Promise<void>;
 }
@@ -29,6 +30,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  recordHttpMetrics(fastify);
   // Errors raised by Fastify before a route runs (body limit, JSON syntax). Unknown routes reach
   // ProblemDetailsFilter as Nest's NotFoundException.
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
@@ -50,17 +52,19 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     ),
     { inheritAppConfig: true },
   );
+  const readiness = readinessOf(app);
   await app.startAllMicroservices();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
-  health.setAll('SERVING');
+  // gRPC health and GET /readyz both answer from this readiness.
+  await health.follow(readiness);
   return {
     app,
     httpUrl: await app.getUrl(),
     drain() {
-      health.setAll('NOT_SERVING');
+      readiness.drain();
     },
     async close() {
-      health.setAll('NOT_SERVING');
+      readiness.drain();
       await app.close();
     },
   };

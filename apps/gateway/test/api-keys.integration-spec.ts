@@ -60,13 +60,17 @@ describe('gateway: tenant API keys, scopes, revocation, rate limits and idempote
     expect(admin.secret.startsWith(`pcs_${admin.id}_`)).toBe(true);
     expect(runtime.answer.body.key.scope).toBe('runtime');
 
-    const list = await one.request('GET', keysPath(tenantA), { token: admin.secret });
-    expect(list.status).toBe(200);
-    const listed = list.body.keys.filter((k: { id: string }) => [admin.id, runtime.id].includes(k.id));
-    expect(listed).toEqual([
-      { ...admin.answer.body.key, lastUseTime: expect.any(String) },
-      runtime.answer.body.key,
-    ]);
+    // The last use is written after the answer (not on the request's path): read until it is.
+    const list = await eventually(async () => {
+      const answer = await one.request('GET', keysPath(tenantA), { token: admin.secret });
+      expect(answer.status).toBe(200);
+      const listed = answer.body.keys.filter((k: { id: string }) => [admin.id, runtime.id].includes(k.id));
+      expect(listed).toEqual([
+        { ...admin.answer.body.key, lastUseTime: expect.any(String) },
+        runtime.answer.body.key,
+      ]);
+      return answer;
+    });
     for (const secret of [admin.secret, runtime.secret]) {
       expect(list.text).not.toContain(secret);
       expect(list.text).not.toContain(secret.slice(27));

@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TOPICS } from '@portcullis/contracts';
 import { KeyedHasher } from '@portcullis/crypto';
 import { kafkaProviders, OUTBOX_WRITER, type OutboxWriter, outboxProviders } from '@portcullis/messaging';
-import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
+import { LOGGER, loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, persistenceProviders } from '@portcullis/persistence';
 import type { DataSource } from 'typeorm';
 import type { IdentityConfig } from './config/identity.config';
@@ -49,6 +49,10 @@ export class IdentityModule {
       controllers: [IdentityGrpcController],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,

@@ -10,18 +10,19 @@ import {
   type OutboxWriter,
   outboxProviders,
 } from '@portcullis/messaging';
-import { LOGGER, loggerProvider, type Logger } from '@portcullis/observability';
+import { LOGGER, loggerProvider, readinessProvider, type Logger } from '@portcullis/observability';
 import { DATA_SOURCE, databaseUrl, persistenceProviders } from '@portcullis/persistence';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { RiskConfig } from './config/risk.config';
-import { Clock, RiskReadModel, RiskUnitOfWork } from './domain/ports';
+import { Clock, RiskMetrics, RiskReadModel, RiskUnitOfWork } from './domain/ports';
 import { RiskSettings } from './domain/risk-settings';
 import { createAlertWebhookConsumer } from './events/alert-webhook.consumer';
 import { createAttemptEventsConsumer } from './events/attempt-events.consumer';
 import { createDeliveryEventsConsumer } from './events/delivery-events.consumer';
 import { GeoLocator } from './geo/geo-locator';
 import { RiskGrpcController } from './grpc/risk.controller';
+import { OtelRiskMetrics } from './metrics/otel-risk-metrics';
 import { CachedRiskReadModel } from './persistence/cached-risk-read-model';
 import { RISK_MIGRATIONS } from './persistence/migrations';
 import { RiskRetention } from './persistence/risk-retention';
@@ -142,6 +143,10 @@ export class RiskModule {
       controllers: [RiskGrpcController],
       providers: [
         loggerProvider(logger),
+        readinessProvider({
+          intervalMs: config.READINESS_CHECK_INTERVAL_MS,
+          timeoutMs: config.READINESS_CHECK_TIMEOUT_MS,
+        }),
         ...persistenceProviders(
           {
             serverUrl: config.DATABASE_URL,
@@ -165,6 +170,7 @@ export class RiskModule {
         }),
         { provide: RiskSettings, useValue: settings },
         { provide: Clock, useValue: { now: () => new Date() } satisfies Clock },
+        { provide: RiskMetrics, useFactory: () => new OtelRiskMetrics() },
         { provide: ThreatFeeds, useValue: sources.feeds },
         { provide: GeoLocator, useValue: sources.geo },
         {

@@ -10,6 +10,7 @@ import { ensurePostgres } from './postgres';
 import {
   GATEWAY_HTTP_PORT,
   grpcHealth,
+  LIVENESS_HEALTH_SERVICE,
   nodeArgs,
   runningPid,
   SERVICE_PORTS,
@@ -126,8 +127,14 @@ async function down(): Promise<void> {
 
 async function status(): Promise<void> {
   for (const service of SERVICES) {
-    const health = await grpcHealth(SERVICE_PORTS[service]);
-    say(`${service.padEnd(8)} ${health.padEnd(12)} pid ${runningPid(service) ?? '-'}`);
+    const ready = await grpcHealth(SERVICE_PORTS[service]);
+    // Not ready yet alive: its database or Kafka does not answer (its log names which).
+    const alive =
+      ready === 'NOT_SERVING' &&
+      (await grpcHealth(SERVICE_PORTS[service], 1000, LIVENESS_HEALTH_SERVICE)) === 'SERVING';
+    say(
+      `${service.padEnd(8)} ${ready.padEnd(12)} ${alive ? '(alive, not ready) ' : ''}pid ${runningPid(service) ?? '-'}`,
+    );
   }
 }
 

@@ -89,7 +89,16 @@ export function runningPid(service: ServiceName, env: NodeJS.ProcessEnv = proces
   return livePidFrom(pidFile(service, env));
 }
 
-/** Asks grpc.health.v1 of a service; resolves SERVING, NOT_SERVING, … or UNREACHABLE. */
+/**
+ * The grpc.health.v1 name a service reports liveness under (@portcullis/grpc LIVENESS_SERVICE);
+ * "" and each gRPC service name report readiness (its database and Kafka answer, not draining).
+ */
+export const LIVENESS_HEALTH_SERVICE = 'portcullis.liveness';
+
+/**
+ * Asks grpc.health.v1 of a service (by default "", readiness); resolves SERVING, NOT_SERVING, …
+ * or UNREACHABLE.
+ */
 export function grpcHealth(port: number, timeoutMs = 1000, service = ''): Promise<string> {
   const definition = grpc.loadPackageDefinition(loadSync(healthProtoPath, { enums: String })) as unknown as {
     grpc: {
@@ -120,7 +129,12 @@ export async function startService(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const existing = runningPid(service, env);
-  if (existing && (await grpcHealth(SERVICE_PORTS[service])) === 'SERVING') return existing;
+  const serving = async (name = '') => (await grpcHealth(SERVICE_PORTS[service], 1000, name)) === 'SERVING';
+  if (existing && ((await serving()) || (await serving(LIVENESS_HEALTH_SERVICE)))) {
+    // Already running: ready once its database and Kafka answer (they may have just started).
+    await waitFor(`${service} to report SERVING (log: ${logFile(service, env)})`, serving, 90_000, 300);
+    return existing;
+  }
   mkdirSync(join(stateDir(env), 'run'), { recursive: true });
   mkdirSync(join(stateDir(env), 'logs'), { recursive: true });
   const out = openSync(logFile(service, env), 'a');

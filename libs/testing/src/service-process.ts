@@ -17,7 +17,8 @@ export interface ServiceProcess {
 
 /**
  * Starts a service as its own process, exactly as in production (`main.ts` with the given
- * settings), and waits until grpc.health.v1 reports SERVING. Black-box tests use this.
+ * settings), and waits until grpc.health.v1 reports SERVING for "" (ready: listening, its
+ * database and Kafka answer). Black-box tests use this.
  */
 export async function startServiceProcess(
   service: ServiceName,
@@ -86,4 +87,4 @@ export async function startServiceProcess(
 }
 
 /** Re-exported for black-box tests, which may use the local stack only through this library. */
-export { grpcHealth, type ServiceName } from '@portcullis/local-stack';
+export { grpcHealth, LIVENESS_HEALTH_SERVICE, type ServiceName } from '@portcullis/local-stack';

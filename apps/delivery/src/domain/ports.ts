@@ -88,3 +88,28 @@ export abstract class SendBudgets {
 export abstract class Clock {
   abstract now(): Date;
 }
+
+/** One code's message as the metrics endpoint counts it: channel and provider, never who or where. */
+export interface MessageOutcome {
+  readonly channel: Channel;
+  readonly outcome: 'sent' | 'refused' | 'failed' | 'expired' | 'uncertain';
+  /** The provider that took the message (sent only). */
+  readonly provider?: string;
+  /** Why not (all but sent): a RefusalReason or FailureReason, a closed set. */
+  readonly reason?: string;
+}
+
+/** A provider's final word on a message, with what it charged when it said. */
+export interface ReceiptOutcome {
+  readonly channel: Channel;
+  readonly provider: string;
+  readonly outcome: 'delivered' | 'undelivered';
+  /** A non-negative amount in an ISO 4217 currency. */
+  readonly spend?: { readonly amount: number; readonly currency: string };
+}
+
+/** Counts messages, receipts and spend (portcullis.delivery.*); unit tests replace it. */
+export abstract class DeliveryMetrics {
+  abstract message(outcome: MessageOutcome): void;
+  abstract receipt(outcome: ReceiptOutcome): void;
+}

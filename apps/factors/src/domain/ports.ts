@@ -1,8 +1,9 @@
 import type { EventType } from '@portcullis/contracts';
 import type { NewEvent } from '@portcullis/messaging';
-import type { Challenge } from './challenge';
-import type { Factor, FactorStatus, Strength, WebAuthnCredential } from './factor';
+import type { Challenge, ChallengePurpose } from './challenge';
+import type { Factor, FactorStatus, FactorType, Strength, WebAuthnCredential } from './factor';
 import type { FactorPolicy } from './factor-policy';
+import type { VerificationFailure } from './factors.errors';
 
 export interface NewFactor {
   readonly factor: Factor;
@@ -132,4 +133,19 @@ export abstract class CodeSealer {
 /** Default policy values from settings, used until a tenant sets its own. */
 export abstract class PolicyDefaultsProvider {
   abstract policy(): FactorPolicy;
+}
+
+/** One verification's result, as the metrics endpoint counts it: no tenant, user or factor id. */
+export type ChallengeOutcome =
+  | { readonly factorType: FactorType; readonly purpose: ChallengePurpose; readonly outcome: 'success' }
+  | {
+      readonly factorType: FactorType;
+      readonly purpose: ChallengePurpose;
+      readonly outcome: 'failure';
+      readonly reason: VerificationFailure;
+    };
+
+/** Counts verification outcomes (portcullis.challenge.outcomes); unit tests replace it. */
+export abstract class ChallengeMetrics {
+  abstract outcome(outcome: ChallengeOutcome): void;
 }

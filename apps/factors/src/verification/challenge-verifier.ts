@@ -12,7 +12,13 @@ import {
   type VerificationFailure,
   verificationFailed,
 } from '../domain/factors.errors';
-import { AttemptLimiter, Clock, type FactorsTransaction, FactorsUnitOfWork } from '../domain/ports';
+import {
+  AttemptLimiter,
+  ChallengeMetrics,
+  Clock,
+  type FactorsTransaction,
+  FactorsUnitOfWork,
+} from '../domain/ports';
 import { FactorStrategies } from '../strategies/factor-strategies';
 import type { FactorStrategy, Proof, VerificationOutcome } from '../strategies/factor-strategy';
 import { FactorPolicies } from './factor-policies';
@@ -82,6 +88,7 @@ export class ChallengeVerifier {
     private readonly strategies: FactorStrategies,
     private readonly policies: FactorPolicies,
     private readonly clock: Clock,
+    private readonly metrics: ChallengeMetrics,
   ) {}
 
   async verify(request: VerifyRequest, onSuccess: SuccessHook): Promise<VerifiedResult> {
@@ -101,7 +108,7 @@ export class ChallengeVerifier {
     if (attempts === undefined) return reject('FACTOR_LOCKED');
 
     try {
-      return await this.uow.run(async (tx) => {
+      const result = await this.uow.run(async (tx) => {
         const outcome = await strategy.verify({ tx, factor, challenge, proof: request.proof, policy, now });
         if (!outcome.ok) throw new Rejected(outcome.reason, outcome);
         if (
@@ -130,6 +137,9 @@ export class ChallengeVerifier {
         const updated = await tx.factors.findInTenant(factor.tenantId, factor.id);
         return { ...verified, updated: updated ?? factor };
       });
+      // Counted once committed: a verification that rolled back did not succeed.
+      this.metrics.outcome({ factorType: factor.type, purpose: challenge.purpose, outcome: 'success' });
+      return result;
     } catch (error) {
       if (error instanceof Rejected) return reject(error.reason, attempts, error.outcome);
       throw error;
@@ -227,6 +237,7 @@ export class ChallengeVerifier {
         });
       }
     });
+    this.metrics.outcome({ factorType: factor.type, purpose: challenge.purpose, outcome: 'failure', reason });
     if (reason === 'FACTOR_LOCKED' || lockedUntil) {
       const until = lockedUntil ?? (await this.limiter.lockedUntil(factor.id));
       const retryAfterSeconds = until

@@ -56,7 +56,7 @@ export const TAGS = {
   policies: "A tenant's factor policy, sign-in policy and risk policy.",
   audit: "A tenant's hash-chained audit log: filtered pages, the NDJSON export, the chain check.",
   kpis: "A tenant's MFA KPIs (adoption, challenges, delivery, risk, ROI) and the settings of the ROI.",
-  health: 'Liveness of the gateway.',
+  health: 'Liveness and readiness of the gateway.',
   documentation: 'This document and its interactive explorer.',
 } as const;
 
@@ -559,7 +559,24 @@ export const ROUTES: readonly RouteDoc[] = [
     status: 200,
     operationId: 'checkHealth',
     summary: 'Liveness for load balancers and Kubernetes',
-    description: "Readiness of the gateway's peers is the gRPC health service's job (`grpc.health.v1`).",
+    description:
+      'The gateway process serves HTTP. Its dependencies are not asked: their outages are no reason ' +
+      'to restart it (see `GET /readyz`).',
+    response: { component: 'HealthStatus' },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'health',
+    scope: 'public',
+    status: 200,
+    operationId: 'checkReadiness',
+    summary: 'Readiness for load balancers',
+    description:
+      "200 while the gateway's database and Kafka answer its periodic checks and it is not shutting " +
+      'down; otherwise 503 with `{"status": "NOT_SERVING"}` (the failing dependency is logged, not ' +
+      "returned). The gateway's peer services are not part of it. gRPC: `grpc.health.v1` Check of " +
+      '`portcullis.gateway.v1.GatewayService`.',
     response: { component: 'HealthStatus' },
   },
   {

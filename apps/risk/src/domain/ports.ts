@@ -1,7 +1,8 @@
 import type { EventType } from '@portcullis/contracts';
 import type { NewEvent } from '@portcullis/messaging';
 import type { UserProfile } from './profile';
-import type { RiskPolicy } from './risk-policy';
+import type { RiskLevel } from './assessment';
+import type { Decision, RiskPolicy } from './risk-policy';
 import type { VelocityCounts, VelocityThresholds } from './velocity';
 
 export type FailureKind = 'password' | 'factor' | 'unknown_user' | 'locked';
@@ -84,4 +85,9 @@ export abstract class RiskReadModel {
 
 export abstract class Clock {
   abstract now(): Date;
+}
+
+/** Counts risk decisions by level and decision (portcullis.risk.decisions); unit tests replace it. */
+export abstract class RiskMetrics {
+  abstract decision(level: RiskLevel, decision: Decision): void;
 }

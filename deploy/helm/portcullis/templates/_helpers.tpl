@@ -1,7 +1,8 @@
 {{/*
 What the chart knows of each service (not values: the code fixes it). Ports are the services'
 defaults (docs/operations.md); calledBy is who opens gRPC connections to it (the gateway's
-*_GRPC_URL settings; no other service calls another); secrets lists its secret settings besides
+*_GRPC_URL settings, which name its headless Service so that calls spread over every ready pod;
+no other service calls another); secrets lists its secret settings besides
 DATABASE_URL (apps/<service>/src/config); consumerGroups the Kafka groups whose lag can drive its
 autoscaler, as the setting that names the base group, its default and the suffixes.
 */}}
@@ -168,12 +169,16 @@ then services.<name>.env. dict root, service, values.
 {{- $_ := set $env "HTTP_HOST" "0.0.0.0" }}
 {{- $_ := set $env "HTTP_PORT" (toString $info.httpPort) }}
 {{- end }}
+{{- if $root.Values.metrics.enabled }}
+{{- $_ := set $env "METRICS_HOST" "0.0.0.0" }}
+{{- $_ := set $env "METRICS_PORT" (toString $root.Values.metrics.port) }}
+{{- end }}
 {{- $_ := set $env "KAFKA_BROKERS" (required "kafka.brokers is required" $root.Values.kafka.brokers | toString) }}
 {{- $_ := set $env "MIGRATE_ON_BOOT" (ternary "false" "true" (and $root.Values.migrations.enabled true)) }}
 {{- $_ := set $env "npm_package_version" (toString ((.values.image | default dict).tag | default ($root.Values.image.tag | default $root.Chart.AppVersion))) }}
 {{- range $peer := ($info.calls | default list) }}
 {{- $peerInfo := index $catalog $peer }}
-{{- $_ := set $env (printf "%s_GRPC_URL" (upper $peer)) (printf "%s:%d" (include "portcullis.componentName" (dict "root" $root "service" $peer)) (int $peerInfo.grpcPort)) }}
+{{- $_ := set $env (printf "%s_GRPC_URL" (upper $peer)) (printf "dns:///%s-headless:%d" (include "portcullis.componentName" (dict "root" $root "service" $peer)) (int $peerInfo.grpcPort)) }}
 {{- end }}
 {{- range $k, $v := (.values.env | default dict) }}
 {{- $_ := set $env $k (toString $v) }}

@@ -78,6 +78,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('serves metrics only when METRICS_PORT names a port other than the gRPC one', () => {
+    expect(loadConfig(schema, valid)).toMatchObject({ METRICS_PORT: 0, METRICS_HOST: '127.0.0.1' });
+    expect(loadConfig(schema, { ...valid, METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      METRICS_PORT: 9464,
+      METRICS_HOST: '0.0.0.0',
+    });
+    expect(() => loadConfig(schema, { ...valid, METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig(schema, { ...valid, METRICS_PORT: 'nine' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig(schema, { ...valid, METRICS_PORT: '50000' })).toThrow(
+      /METRICS_PORT: must differ from GRPC_PORT/,
+    );
+  });
+
   it('is strict about booleans rather than guessing', () => {
     expect(() => loadConfig(schema, { ...valid, MIGRATE_ON_BOOT: 'yes' })).toThrow(ConfigError);
     expect(loadConfig(schema, { ...valid, MIGRATE_ON_BOOT: 'false' }).MIGRATE_ON_BOOT).toBe(false);

@@ -58,10 +58,18 @@ export const serviceBaseSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   /** Also write finished spans as JSON lines to this file (black-box tests, debugging). */
   OTEL_TRACES_FILE: z.string().refine(isAbsolute, { message: 'must be an absolute path' }).optional(),
+  /** Port of the Prometheus endpoint (GET /metrics); 0: none. The Helm chart sets 9464. */
+  METRICS_PORT: port(0),
+  /** Address the metrics endpoint binds (`0.0.0.0` in containers). */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** After SIGTERM: time not ready but still serving, before closing (give it the probe period). */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(120_000).default(0),
   /** After the drain: time to close (in-flight calls, the consumers' batch) before exiting 1. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(25_000),
+  /** Pause between two rounds of readiness checks of the dependencies (database, Kafka). */
+  READINESS_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** A dependency that has not answered its readiness check by then counts as down. */
+  READINESS_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(3000),
 });
 
 /** A service that owns a database: DATABASE_URL names the server, DATABASE_NAME its own database. */
@@ -92,6 +100,10 @@ export function eventDrivenServiceSchema(defaults: { grpcPort: number; database:
     .refine((c) => !(c.NODE_ENV === 'production' && c.FAULT_POINTS), {
       message: 'FAULT_POINTS is for fault-injection tests and is refused in production',
       path: ['FAULT_POINTS'],
+    })
+    .refine((c) => c.METRICS_PORT === 0 || c.METRICS_PORT !== c.GRPC_PORT, {
+      message: 'must differ from GRPC_PORT',
+      path: ['METRICS_PORT'],
     });
 }
 

@@ -5,3 +5,4 @@ export * from './grpc-server';
 export * from './grpc-peer';
 export * from './service-host';
 export * from './pulled-stream';
+export * from './rpc-metrics.interceptor';

@@ -1,21 +1,32 @@
 import type { DynamicModule, INestApplicationContext, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { type Logger, PinoNestLogger, stopTelemetry } from '@portcullis/observability';
+import { type Logger, PinoNestLogger, Readiness, stopTelemetry } from '@portcullis/observability';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 import { GrpcHealth, grpcServerOptions, type GrpcServerSettings } from './grpc-server';
 
 export interface RunningService {
   readonly app: INestMicroservice | INestApplicationContext;
   readonly health: GrpcHealth;
+  readonly readiness: Readiness;
   /** Stops being ready (health NOT_SERVING) while still serving what arrives. */
   drain(): void;
   close(): Promise<void>;
 }
 
+/** The app's Readiness (readinessProvider), which its dependencies' checks joined. */
+export function readinessOf(app: INestApplicationContext): Readiness {
+  try {
+    return app.get(Readiness);
+  } catch {
+    throw new Error('the app module has no Readiness: add readinessProvider() to its providers');
+  }
+}
+
 /**
  * Boots a gRPC-only NestJS service: providers initialise (database migrated, topics ensured),
- * the server listens with health and reflection, then health turns SERVING.
+ * the server listens with health and reflection, then health turns SERVING: liveness at once,
+ * readiness once the dependencies answered (and whenever they do again).
  */
 export async function startGrpcService(
   module: DynamicModule,
@@ -27,16 +38,18 @@ export async function startGrpcService(
     logger: new PinoNestLogger(settings.logger),
   });
   app.useGlobalFilters(new GrpcExceptionFilter(settings.logger));
+  const readiness = readinessOf(app);
   await app.listen();
-  health.setAll('SERVING');
+  await health.follow(readiness);
   return {
     app,
     health,
+    readiness,
     drain() {
-      health.setAll('NOT_SERVING');
+      readiness.drain();
     },
     async close() {
-      health.setAll('NOT_SERVING');
+      readiness.drain();
       await app.close();
     },
   };

@@ -5,10 +5,18 @@ import {
   type EventType,
   isEventType,
 } from '@portcullis/contracts';
-import { inTraceOf, type Logger, withBatchConsumerSpan, withConsumerSpan } from '@portcullis/observability';
+import type { Meter } from '@opentelemetry/api';
+import {
+  inTraceOf,
+  type Logger,
+  meterOf,
+  withBatchConsumerSpan,
+  withConsumerSpan,
+} from '@portcullis/observability';
 import { isTransientDatabaseError } from '@portcullis/persistence';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ConsumerLag } from './consumer-lag';
 import { type FaultInjector, NO_FAULTS } from './fault-points';
 import { ensureTopics } from './kafka';
 
@@ -97,6 +105,7 @@ function headerMap(message: KafkaMessage): Record<string, string> {
 export class EventConsumer {
   private consumer: Consumer | undefined;
   private dlqProducer: Producer | undefined;
+  private lag: ConsumerLag | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -104,6 +113,7 @@ export class EventConsumer {
     private readonly settings: EventConsumerSettings,
     private readonly logger: Logger,
     private readonly faults: FaultInjector = NO_FAULTS,
+    private readonly meter: Meter = meterOf('@portcullis/messaging'),
   ) {}
 
   async start(): Promise<void> {
@@ -128,6 +138,9 @@ export class EventConsumer {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.dlqProducer.connect();
+    // One per consumer for its whole life: a restart keeps reporting the same series.
+    const lag = (this.lag ??= new ConsumerLag(this.meter, this.settings.groupId));
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => lag.retain(payload.memberAssignment));
     await consumer.connect();
     await consumer.subscribe({
       topics: [...this.settings.topics],
@@ -152,6 +165,12 @@ export class EventConsumer {
         isStale,
       }) => {
         /* eslint-enable @typescript-eslint/unbound-method */
+        // Lag from what the batch says (no broker round trip): all of it to do, then less as
+        // each message (or chunk) is resolved.
+        const handled = (offset: string) =>
+          lag.record(batch.topic, batch.partition, batch.highWatermark, String(Number(offset) + 1));
+        const first = batch.messages[0];
+        if (first) lag.record(batch.topic, batch.partition, batch.highWatermark, first.offset);
         if (this.settings.batchHandler) {
           const size = this.settings.maxBatchSize ?? 500;
           for (let start = 0; start < batch.messages.length; start += size) {
@@ -159,7 +178,10 @@ export class EventConsumer {
             const chunk = batch.messages.slice(start, start + size);
             await this.processChunk(batch.topic, batch.partition, chunk, heartbeat);
             const last = chunk[chunk.length - 1];
-            if (last) resolveOffset(last.offset);
+            if (last) {
+              resolveOffset(last.offset);
+              handled(last.offset);
+            }
             await commitOffsetsIfNecessary();
             await heartbeat();
           }
@@ -169,6 +191,7 @@ export class EventConsumer {
           if (!isRunning() || isStale()) break;
           await this.process(batch.topic, batch.partition, message, heartbeat);
           resolveOffset(message.offset);
+          handled(message.offset);
           await commitOffsetsIfNecessary();
           await heartbeat();
         }
@@ -189,6 +212,7 @@ export class EventConsumer {
     // disconnect() lets the in-flight batch finish and commits the resolved offsets.
     await this.consumer?.disconnect();
     this.consumer = undefined;
+    this.lag?.reset();
     await this.dlqProducer?.disconnect();
     this.dlqProducer = undefined;
   }

@@ -6,3 +6,5 @@ export * from './outbox-relay';
 export * from './event-consumer';
 export * from './messaging.providers';
 export * from './polling-loop';
+export * from './outbox-metrics';
+export * from './consumer-lag';

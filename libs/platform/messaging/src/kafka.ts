@@ -1,6 +1,6 @@
 import { TOPIC_SETTINGS, type Topic } from '@portcullis/contracts';
 import { ConfigResourceTypes, Kafka, logLevel, type LogEntry } from 'kafkajs';
-import type { Logger } from '@portcullis/observability';
+import type { Logger, ReadinessCheck } from '@portcullis/observability';
 
 export interface KafkaSettings {
   readonly brokers: readonly string[];
@@ -39,6 +39,34 @@ export function createKafka(settings: KafkaSettings): Kafka {
         log[severity]({ kafka: rest }, message);
       },
   });
+}
+
+/**
+ * Ready while the cluster answers: a metadata request on a connection of its own, each round.
+ * Its own client too: no retries (the next round is the retry) and no logs (a broker that is down
+ * would log every round; readiness logs the change once).
+ */
+export function kafkaReadinessCheck(settings: Pick<KafkaSettings, 'brokers' | 'clientId'>): ReadinessCheck {
+  const kafka = new Kafka({
+    clientId: `${settings.clientId}-readiness`,
+    brokers: [...settings.brokers],
+    connectionTimeout: 3000,
+    requestTimeout: 5000,
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
+  return {
+    name: 'kafka',
+    async probe() {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        await admin.describeCluster();
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  };
 }
 
 /**

@@ -1,16 +1,17 @@
 import type { Provider } from '@nestjs/common';
 import { DATA_SOURCE, databaseUrl } from '@portcullis/persistence';
-import { LOGGER, type Logger } from '@portcullis/observability';
+import { LOGGER, type Logger, Readiness } from '@portcullis/observability';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { type FaultInjector, faultInjectorFrom } from './fault-points';
-import { createKafka, ensureTopics } from './kafka';
+import { createKafka, ensureTopics, kafkaReadinessCheck } from './kafka';
 import { OutboxRelay } from './outbox-relay';
 import { type OutboxWriter, SqlOutboxWriter } from './outbox-writer';
 
 export const KAFKA = Symbol('KAFKA');
 export const OUTBOX_WRITER = Symbol('OUTBOX_WRITER');
 export const FAULT_INJECTOR = Symbol('FAULT_INJECTOR');
+export const KAFKA_READINESS = Symbol('KAFKA_READINESS');
 
 export interface MessagingSettings {
   readonly clientId: string;
@@ -22,7 +23,7 @@ export interface MessagingSettings {
   readonly faultPoints?: string;
 }
 
-/** The Kafka client (topics ensured at boot) and the fault injector. */
+/** The Kafka client (topics ensured at boot), its readiness check and the fault injector. */
 export function kafkaProviders(settings: MessagingSettings): Provider[] {
   return [
     {
@@ -33,6 +34,12 @@ export function kafkaProviders(settings: MessagingSettings): Provider[] {
         return kafka;
       },
       inject: [LOGGER],
+    },
+    {
+      provide: KAFKA_READINESS,
+      useFactory: (readiness: Readiness) =>
+        readiness.add(kafkaReadinessCheck({ brokers: settings.brokers, clientId: settings.clientId })),
+      inject: [Readiness],
     },
     { provide: FAULT_INJECTOR, useValue: faultInjectorFrom(settings.faultPoints) },
   ];

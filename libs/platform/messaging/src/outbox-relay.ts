@@ -1,8 +1,10 @@
-import type { Logger } from '@portcullis/observability';
+import type { Meter } from '@opentelemetry/api';
+import { type Logger, meterOf } from '@portcullis/observability';
 import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type FaultInjector, NO_FAULTS } from './fault-points';
+import { observeOutboxBacklog, readOutboxBacklog } from './outbox-metrics';
 import { OUTBOX_CHANNEL } from './outbox-writer';
 import { PollingLoop } from './polling-loop';
 
@@ -34,6 +36,7 @@ export class OutboxRelay {
   private listener: Client | undefined;
   private readonly loop: PollingLoop;
   private started = false;
+  private stopObserving: (() => void) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -41,6 +44,7 @@ export class OutboxRelay {
     private readonly settings: OutboxRelaySettings,
     private readonly logger: Logger,
     private readonly faults: FaultInjector = NO_FAULTS,
+    private readonly meter: Meter = meterOf('@portcullis/messaging'),
   ) {
     this.loop = new PollingLoop(
       () => this.publishBatch(),
@@ -60,6 +64,7 @@ export class OutboxRelay {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.stopObserving = observeOutboxBacklog(this.meter, () => readOutboxBacklog(this.dataSource));
     void this.listen();
     this.loop.start();
   }
@@ -74,6 +79,8 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.stopObserving?.();
+    this.stopObserving = undefined;
     await this.loop.stop();
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;

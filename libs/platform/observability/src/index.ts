@@ -6,3 +6,6 @@ export * from './telemetry';
 export * from './logger.provider';
 export * from './file-span-exporter';
 export * from './producer-span';
+export * from './readiness';
+export * from './metrics';
+export * from './metrics-probe';

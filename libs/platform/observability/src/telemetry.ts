@@ -11,11 +11,15 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { FileSpanExporter } from './file-span-exporter';
+import { METRIC_VIEWS, metricReadersFor, type MetricsOptions } from './metrics';
 
-export interface TelemetryOptions {
+export interface TelemetryOptions extends MetricsOptions {
   readonly serviceName: string;
   readonly enabled: boolean;
-  /** OTLP/HTTP endpoint; when absent spans are created (for log correlation) but not exported. */
+  /**
+   * OTLP/HTTP endpoint for spans and metrics; when absent spans are created (for log
+   * correlation) but not exported.
+   */
   readonly otlpEndpoint?: string;
   /** Also append every finished span as a JSON line to this file (black-box tests, debugging). */
   readonly tracesFile?: string;
@@ -28,7 +32,7 @@ export interface TelemetryOptions {
  * a test's exporter span by span, so a span is there as soon as it ended.
  */
 export function spanProcessorsFor(
-  options: Omit<TelemetryOptions, 'serviceName' | 'enabled'>,
+  options: Pick<TelemetryOptions, 'otlpEndpoint' | 'tracesFile' | 'exporter'>,
 ): SpanProcessor[] {
   const processors: SpanProcessor[] = [];
   if (options.otlpEndpoint) {
@@ -48,19 +52,29 @@ let sdk: NodeSDK | undefined;
  * Starts OpenTelemetry. Must run before grpc-js, pg and http are loaded, so every main.ts
  * imports its `telemetry.ts` on the first line. gRPC calls carry W3C trace context in
  * metadata through the grpc instrumentation; Kafka headers are handled by @portcullis/messaging.
+ * Metrics start with it: the meter provider exists before any module asks for a meter.
  */
 export function startTelemetry(options: TelemetryOptions): void {
   if (!options.enabled || sdk) return;
   sdk = new NodeSDK({
     serviceName: options.serviceName,
     spanProcessors: spanProcessorsFor(options),
+    // Always a list (empty: no meter provider at all), so the SDK never falls back to
+    // OTEL_METRICS_EXPORTER and pushes to an OTLP default on localhost.
+    metricReaders: metricReadersFor(options, (error) => {
+      // The service still serves without its metrics endpoint; the line says why it has none.
+      process.stderr.write(
+        `${JSON.stringify({ level: 'error', service: options.serviceName, msg: 'metrics endpoint failed to start', error: error.message, port: options.metricsPort })}\n`,
+      );
+    }),
+    views: METRIC_VIEWS,
     logRecordProcessors: [],
     instrumentations: [new GrpcInstrumentation(), new HttpInstrumentation(), new PgInstrumentation()],
   });
   sdk.start();
 }
 
-/** Ends telemetry: spans still queued are exported (or written) first. */
+/** Ends telemetry: spans still queued are exported (or written) first, metrics pushed once more. */
 export async function stopTelemetry(): Promise<void> {
   const current = sdk;
   sdk = undefined;

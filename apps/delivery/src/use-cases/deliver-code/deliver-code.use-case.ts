@@ -5,7 +5,15 @@ import { MessageProviders } from '../../channels/message-providers';
 import { ProviderError } from '../../channels/message-provider';
 import { type BudgetScope, DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../../domain/delivery-policy';
 import { destinationHint, FINAL_STATUSES, type RefusalReason } from '../../domain/message';
-import { type AlertKey, type BudgetKey, Clock, DeliveryUnitOfWork, SendBudgets } from '../../domain/ports';
+import {
+  type AlertKey,
+  type BudgetKey,
+  Clock,
+  DeliveryMetrics,
+  DeliveryUnitOfWork,
+  type MessageOutcome,
+  SendBudgets,
+} from '../../domain/ports';
 import { type Channel, renderMessage } from '../../domain/templates';
 
 /** What delivery needs from a factors.code.issued event, the code and destination opened. */
@@ -41,6 +49,15 @@ export interface DeliverySettings {
   readonly retryBackoffMs: number;
 }
 
+const COUNTED = { REFUSED: 'refused', FAILED: 'failed', UNCERTAIN: 'uncertain', EXPIRED: 'expired' } as const;
+
+/** The outcome as counted; a DUPLICATE (counted before, or being sent elsewhere) is not again. */
+function messageOutcomeOf(channel: Channel, outcome: DeliveryOutcome): MessageOutcome | undefined {
+  if (outcome.status === 'SENT') return { channel, outcome: 'sent', provider: outcome.provider };
+  if (outcome.status === 'DUPLICATE') return undefined;
+  return { channel, outcome: COUNTED[outcome.status], reason: outcome.reason };
+}
+
 const BUDGET_REASON: Record<BudgetScope, RefusalReason> = {
   NUMBER: 'BUDGET_EXCEEDED_NUMBER',
   USER: 'BUDGET_EXCEEDED_USER',
@@ -65,9 +82,17 @@ export class DeliverCodeUseCase {
     private readonly clock: Clock,
     private readonly settings: DeliverySettings,
     private readonly logger: Logger,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   async execute(code: CodeToSend): Promise<DeliveryOutcome> {
+    const outcome = await this.deliver(code);
+    const counted = messageOutcomeOf(code.channel, outcome);
+    if (counted) this.metrics.message(counted);
+    return outcome;
+  }
+
+  private async deliver(code: CodeToSend): Promise<DeliveryOutcome> {
     const now = this.clock.now();
     const phone = code.channel === 'email' ? undefined : parsePhoneNumberFromString(code.destination);
     const country = phone?.country ?? '';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageStatus } from '../../domain/message';
-import { Clock, DeliveryUnitOfWork } from '../../domain/ports';
+import { Clock, DeliveryMetrics, DeliveryUnitOfWork, type ReceiptOutcome } from '../../domain/ports';
 
 export interface Receipt {
   readonly provider: string;
@@ -24,21 +24,33 @@ const FINAL: Record<
   'no-answer': { status: 'UNDELIVERED', event: 'delivery.message.undelivered' },
 };
 
+/**
+ * What a receipt's price cost: Twilio reports it negative (`-0.0400`, a debit), others may not;
+ * the spend is its magnitude. No price, or no ISO 4217 currency: no spend.
+ */
+export function spendOf(price: string, priceUnit: string): ReceiptOutcome['spend'] {
+  const amount = Math.abs(Number(price));
+  const currency = priceUnit.trim().toUpperCase();
+  if (price.trim() === '' || !Number.isFinite(amount) || !/^[A-Z]{3}$/.test(currency)) return undefined;
+  return { amount, currency };
+}
+
 /** A provider's status callback: the message's final state, its price, and an event. */
 @Injectable()
 export class RecordReceiptUseCase {
   constructor(
     private readonly uow: DeliveryUnitOfWork,
     private readonly clock: Clock,
+    private readonly metrics: DeliveryMetrics,
   ) {}
 
   /** Returns false for an unknown message or an interim status (both answered 204 anyway). */
-  execute(receipt: Receipt): Promise<boolean> {
+  async execute(receipt: Receipt): Promise<boolean> {
     const final = FINAL[receipt.status];
-    if (!final) return Promise.resolve(false);
-    return this.uow.run(async (tx) => {
+    if (!final) return false;
+    const recorded = await this.uow.run(async (tx) => {
       const message = await tx.messages.findByProviderId(receipt.provider, receipt.providerMessageId);
-      if (!message || message.status === final.status) return false;
+      if (!message || message.status === final.status) return undefined;
       const at = this.clock.now();
       await tx.messages.finish(message.codeId, final.status, at, {
         ...(receipt.errorCode ? { lastError: `provider error ${receipt.errorCode}` } : {}),
@@ -63,7 +75,18 @@ export class RecordReceiptUseCase {
           priceUnit: receipt.priceUnit,
         },
       });
-      return true;
+      return { channel: message.channel, pricedBefore: message.price !== '' };
     });
+    if (!recorded) return false;
+    // Counted once committed; a repeated receipt changed nothing above, and a message's price
+    // (repeated by a later receipt of another status) counts once.
+    const spend = recorded.pricedBefore ? undefined : spendOf(receipt.price, receipt.priceUnit);
+    this.metrics.receipt({
+      channel: recorded.channel,
+      provider: receipt.provider,
+      outcome: final.status === 'DELIVERED' ? 'delivered' : 'undelivered',
+      ...(spend ? { spend } : {}),
+    });
+    return true;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { failureWaves, raiseAlerts } from '../../domain/alerts';
 import type { Assessment, AttemptContext } from '../../domain/assessment';
-import { Clock, type NewFailure, RiskReadModel, RiskUnitOfWork } from '../../domain/ports';
+import { Clock, type NewFailure, RiskMetrics, RiskReadModel, RiskUnitOfWork } from '../../domain/ports';
 import type { RiskPolicy } from '../../domain/risk-policy';
 import { RiskSettings } from '../../domain/risk-settings';
 import { canonicalIp, subnetOf } from '../../domain/velocity';
@@ -30,6 +30,7 @@ export class ScoreAttemptUseCase {
     private readonly scorer: RiskScorer,
     private readonly settings: RiskSettings,
     private readonly clock: Clock,
+    private readonly metrics: RiskMetrics,
   ) {}
 
   async execute(input: AttemptContext): Promise<ScoredAttempt> {
@@ -44,7 +45,7 @@ export class ScoreAttemptUseCase {
     const geo = this.geo.lookup(ip);
     const thresholds = this.settings.velocity;
 
-    const assessment = await this.uow.run(async (tx) => {
+    const { assessment, recorded } = await this.uow.run(async (tx) => {
       let failure: NewFailure | undefined;
       if (context.passwordCheck === 'failed') {
         failure = {
@@ -109,8 +110,10 @@ export class ScoreAttemptUseCase {
           },
         });
       }
-      return result;
+      return { assessment: result, recorded: changed };
     });
+    // Counted with risk.attempt.scored, once committed: a re-score that changed nothing is no new decision.
+    if (recorded) this.metrics.decision(assessment.level, assessment.decision);
     return { assessment, geo };
   }
 
