@@ -6,27 +6,23 @@
  *   - end to end from Kafka: code events published, until the stand-in has every message.
  * Prints a table and writes bench-results/delivery.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
-import { ensureTestInfrastructure } from '@portcullis/testing';
+import {
+  type BenchResult,
+  benchSize,
+  ensureTestInfrastructure,
+  eventually,
+  report,
+} from '@portcullis/testing';
 import { createTwilioClient } from '../src/channels/twilio/twilio-client';
 import { DeliveryHarness } from '../test/delivery-harness';
 
-interface Result {
-  readonly scenario: string;
-  readonly kind: 'measured' | 'baseline';
-  readonly messages: number;
-  readonly perSecond: number;
-  readonly cpuMsPerMessage: number;
-}
-
+/** Messages per second and CPU per message of `run` as a whole (no latency per message). */
 async function timed(
   scenario: string,
-  kind: Result['kind'],
+  kind: BenchResult['kind'],
   messages: number,
   run: () => Promise<void>,
-): Promise<Result> {
+): Promise<BenchResult> {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await run();
@@ -35,9 +31,11 @@ async function timed(
   return {
     scenario,
     kind,
-    messages,
-    perSecond: Math.round(messages / seconds),
-    cpuMsPerMessage: Number(((used.user + used.system) / 1000 / messages).toFixed(3)),
+    operations: messages,
+    opsPerSecond: Math.round(messages / seconds),
+    p50Ms: null,
+    p99Ms: null,
+    cpuMsPerOp: Number(((used.user + used.system) / 1000 / messages).toFixed(4)),
   };
 }
 
@@ -54,13 +52,13 @@ const gbMobile = (i: number) => `+4479112${String(10000 + i).padStart(5, '0')}`;
 
 async function main(): Promise<void> {
   await ensureTestInfrastructure(() => undefined);
-  const N = Number(process.env['BENCH_MESSAGES'] ?? 1000);
+  const N = benchSize('BENCH_MESSAGES', 1000, 50);
   const CONCURRENCY = 16;
   const h = await new DeliveryHarness().start(
     { SMS_PROVIDERS: 'twilio', OUTBOX_POLL_INTERVAL_MS: '200' },
     'silent',
   );
-  const results: Result[] = [];
+  const results: BenchResult[] = [];
   try {
     const client = createTwilioClient({
       accountSid: h.accountSid,
@@ -88,33 +86,20 @@ async function main(): Promise<void> {
     results.push(
       await timed('from Kafka: code events → messages at the stand-in', 'measured', N, async () => {
         for (let i = 0; i < N; i += 200) await h.publish(...events.slice(i, i + 200));
-        while (h.twilio.requests.length - before < N) await new Promise((r) => setTimeout(r, 20));
+        // Bounded: a message that never arrives (a provider timeout under load) fails the run.
+        await eventually(
+          () => {
+            const arrived = h.twilio.requests.length - before;
+            if (arrived < N) throw new Error(`from Kafka: ${arrived} of ${N} messages reached the stand-in`);
+          },
+          { timeoutMs: 120_000 + N * 100, intervalMs: 20 },
+        );
       }),
     );
   } finally {
     await h.stop();
   }
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
-  const head = ['scenario', 'kind', 'messages', 'msg/s', 'CPU ms/msg'];
-  const rows = results.map((r) => [
-    r.scenario,
-    r.kind,
-    String(r.messages),
-    String(r.perSecond),
-    r.cpuMsPerMessage.toFixed(3),
-  ]);
-  const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  process.stdout.write(
-    `\nDelivery benchmark on ${machine}\n\n${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n')}\n`,
-  );
-  const dir = join(__dirname, '..', '..', '..', 'bench-results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'delivery.json'),
-    JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2),
-  );
-  process.stdout.write('\nwritten to bench-results/delivery.json\n');
+  report('delivery', 'Delivery benchmark (one op = one message)', results);
   process.exit(0);
 }
 

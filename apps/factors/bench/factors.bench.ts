@@ -11,6 +11,7 @@ import { createHash, createHmac, createPublicKey, randomUUID, verify as verifySi
 import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import {
   type BenchResult as Result,
+  benchSize,
   ensureTestInfrastructure,
   measure,
   prepare,
@@ -37,7 +38,7 @@ async function inProcess(results: Result[]): Promise<void> {
   const params = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
   const key = Buffer.from('12345678901234567890');
   const counter = Buffer.alloc(8);
-  const N = 200_000;
+  const N = benchSize('BENCH_OPS', 200_000, 5_000);
   results.push(
     await measure('TOTP: one HMAC-SHA1 + truncation (bare node:crypto)', 'baseline', N, 1, () => {
       const mac = createHmac('sha1', key).update(counter).digest();
@@ -71,7 +72,7 @@ async function inProcess(results: Result[]): Promise<void> {
     allowCredentials: [{ id: credential.id }],
   });
   const assertion = await authenticator.get(options);
-  const W = 20_000;
+  const W = Math.max(1, Math.floor(N / 10));
   // The bare signature check over authenticatorData ‖ SHA-256(clientDataJSON).
   const signed = Buffer.concat([
     Buffer.from(assertion.response.authenticatorData, 'base64url'),
@@ -108,7 +109,7 @@ async function throughGrpc(results: Result[]): Promise<void> {
   const CONCURRENCY = 16;
   try {
     const { tenantId } = h;
-    const N = Number(process.env['BENCH_GRPC_OPS'] ?? 1000);
+    const N = benchSize('BENCH_GRPC_OPS', 1000, 50);
     results.push(
       await measure('gRPC: GetFactorPolicy (round trip + PK read)', 'baseline', N, CONCURRENCY, () =>
         h.client.call('getFactorPolicy', { tenantId }),
@@ -148,7 +149,8 @@ async function throughGrpc(results: Result[]): Promise<void> {
       ),
     );
 
-    const W = Math.max(200, Math.floor(N / 2));
+    // At least 200 passkey verifications (fewer only when fewer operations were asked for).
+    const W = Math.max(Math.min(200, N), Math.floor(N / 2));
     const passkeys = await prepare(W, CONCURRENCY, async () => {
       const userId = randomUUID();
       const authenticator = new SoftwareAuthenticator({ origin: 'http://localhost:8080' });

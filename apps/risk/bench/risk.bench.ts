@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { riskV1 } from '@portcullis/contracts';
 import { createLogger } from '@portcullis/observability';
-import { type BenchResult, ensureTestInfrastructure, measure, report } from '@portcullis/testing';
+import { type BenchResult, benchSize, ensureTestInfrastructure, measure, report } from '@portcullis/testing';
 import type { AttemptContext } from '../src/domain/assessment';
 import { emptyProfile, withSignIn } from '../src/domain/profile';
 import { DEFAULT_RISK_POLICY } from '../src/domain/risk-policy';
@@ -23,7 +23,7 @@ import { ThreatFeeds } from '../src/signals/ip-reputation/threat-feeds';
 import { riskSignals } from '../src/signals/risk-signals';
 import { BROWSER, PLACES, RiskHarness } from '../test/risk-harness';
 
-const RANGES = Number(process.env['BENCH_RANGES'] ?? 120_000);
+const RANGES = benchSize('BENCH_RANGES', 120_000, 10_000);
 
 /** A FireHOL-style netset of `count` random ranges: 80 % IPv4 (/16–/32), 20 % IPv6 (/32–/64). */
 function netset(count: number): string {
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       action: { kind: 'sign_in' },
       passwordCheck: 'passed',
     }));
-    const N = Number(process.env['BENCH_OPS'] ?? 200_000);
+    const N = benchSize('BENCH_OPS', 200_000, 5_000);
     results.push(
       await measure(`in-process: feed lookup alone (${loaded.ranges} ranges)`, 'baseline', N, 1, (i) =>
         feeds.lookup(ips[i % ips.length]),
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     feeds.stop();
 
     // Through gRPC, against the running service (its own feeds are the harness's small files).
-    const G = Number(process.env['BENCH_GRPC_OPS'] ?? 3000);
+    const G = benchSize('BENCH_GRPC_OPS', 3000, 100);
     const CONCURRENCY = 16;
     const users = Array.from({ length: 100 }, () => randomUUID());
     await harness.running.feeds.reload();

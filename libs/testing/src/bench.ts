@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
@@ -9,9 +9,38 @@ export interface BenchResult {
   readonly kind: 'measured' | 'baseline';
   readonly operations: number;
   readonly opsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** null: no latency per operation was measured (a backlog drained as a whole). */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
   readonly cpuMsPerOp: number;
+}
+
+/**
+ * The size of a benchmark: `env[name]` when set, else `quick` under BENCH_QUICK=1 (a smoke run of
+ * every scenario in seconds, whose numbers mean little), else `full`.
+ */
+export function benchSize(name: string, full: number, quick: number, env = process.env): number {
+  const value = env[name];
+  if (value !== undefined && value !== '') {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not ${value}`);
+    return n;
+  }
+  return env['BENCH_QUICK'] === '1' ? quick : full;
+}
+
+/** CPU seconds used so far by the given processes (utime + stime from /proc; Linux only). */
+export function processCpuSeconds(pids: readonly number[]): number {
+  const ticks = 100; // USER_HZ on Linux
+  return pids.reduce((sum, pid) => {
+    try {
+      // The command name (field 2) may hold spaces; the fields after it are fixed.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 export const percentile = (sorted: number[], p: number) =>
@@ -103,8 +132,8 @@ export function table(results: BenchResult[]): string {
     r.kind,
     String(r.operations),
     String(r.opsPerSecond),
-    r.p50Ms.toFixed(3),
-    r.p99Ms.toFixed(3),
+    r.p50Ms === null ? '–' : r.p50Ms.toFixed(3),
+    r.p99Ms === null ? '–' : r.p99Ms.toFixed(3),
     r.cpuMsPerOp.toFixed(4),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -117,15 +146,36 @@ export function machineName(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 }
 
-/** Prints the table and writes bench-results/<name>.json at the repository root. */
-export function report(name: string, title: string, results: readonly BenchResult[]): void {
+/** bench-results/ at the repository root (git-ignored). */
+export const BENCH_RESULTS_DIR = resolvePath(__dirname, '..', '..', '..', 'bench-results');
+
+/**
+ * Prints the table and writes bench-results/<name>.json at the repository root: machine, date,
+ * results, and `extra` fields of that benchmark's own.
+ */
+export function report(
+  name: string,
+  title: string,
+  results: readonly BenchResult[],
+  extra: Record<string, unknown> = {},
+): void {
   const machine = machineName();
   process.stdout.write(`\n${title} on ${machine}\n\n${table([...results])}\n`);
-  const dir = resolvePath(__dirname, '..', '..', '..', 'bench-results');
+  const dir = BENCH_RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, `${name}.json`),
-    JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2),
+    JSON.stringify(
+      {
+        machine,
+        date: new Date().toISOString(),
+        ...(process.env['BENCH_QUICK'] === '1' ? { quick: true } : {}),
+        results,
+        ...extra,
+      },
+      null,
+      2,
+    ),
   );
   process.stdout.write(`\nwritten to bench-results/${name}.json\n`);
 }

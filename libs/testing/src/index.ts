@@ -14,3 +14,4 @@ export * from './webhook-stand-in';
 export * from './bench';
 export * from './mmdb-writer';
 export * from './kcat';
+export * from './bench-summary';
