@@ -154,6 +154,29 @@ describe('delivery: toll-fraud defence', () => {
       key: '+44791',
       count: 4,
     });
+    // Each send counts once toward a burst, not once more for the budget it also passed.
+    expect(alerts.find((a) => a.payload['scope'] === 'COUNTRY')?.payload).toMatchObject({
+      key: 'GB',
+      count: 4,
+    });
+  });
+
+  it('admits exactly the per-country budget, with burst alerts watching the same sends', async () => {
+    const tenantId = randomUUID();
+    await setPolicy(tenantId, {
+      perCountry: { limit: 3, windowSeconds: 3600 },
+      burstAlert: { limit: 100, windowSeconds: 300 },
+    });
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push(
+        await h.deliver.execute(
+          h.codeEvent({ tenantId, destination: `+44791120500${i}`, userId: randomUUID() }).toSend,
+        ),
+      );
+    }
+    expect(results.map((r) => r.status)).toEqual(['SENT', 'SENT', 'SENT', 'REFUSED', 'REFUSED']);
+    expect(results[3]).toMatchObject({ reason: 'BUDGET_EXCEEDED_COUNTRY' });
   });
 
   it('validates a policy with typed errors and changes nothing', async () => {

@@ -45,6 +45,9 @@ export class SqlSendBudgets implements SendBudgets {
 
   async observeBurst(tenantId: string, keys: readonly AlertKey[], burst: Budget, now: Date) {
     if (keys.length === 0) return [];
+    // Burst observations are logged under scopes of their own (`BURST:COUNTRY`, …): admit() has
+    // already logged this send under COUNTRY, and the same row twice would halve that budget.
+    const scopes = keys.map((k) => `BURST:${k.scope}`);
     const windowStart = new Date(
       Math.floor(now.getTime() / (burst.windowSeconds * 1000)) * burst.windowSeconds * 1000,
     );
@@ -52,15 +55,15 @@ export class SqlSendBudgets implements SendBudgets {
       await m.query('SET LOCAL synchronous_commit = off');
       await m.query(
         `INSERT INTO send_log (tenant_id, scope, key, sent_at) SELECT $1, s, k, $4 FROM unnest($2::text[], $3::text[]) AS t(s, k)`,
-        [tenantId, keys.map((k) => k.scope), keys.map((k) => k.key), now],
+        [tenantId, scopes, keys.map((k) => k.key), now],
       );
     });
     const crossed: { key: AlertKey; count: number; windowStart: Date }[] = [];
-    for (const key of keys) {
+    for (const [i, key] of keys.entries()) {
       const rows = await queryRows<{ n: string }>(
         this.dataSource,
         'SELECT count(*) AS n FROM send_log WHERE scope = $1 AND key = $2 AND sent_at >= $3',
-        [key.scope, key.key, windowStart],
+        [scopes[i], key.key, windowStart],
       );
       const count = Number(rows[0]?.n ?? 0);
       if (count < burst.limit) continue;
