@@ -71,7 +71,9 @@ describe('EventConsumer', () => {
     groupId: string,
     handler: EventHandler,
     work: () => Promise<void>,
-    batch: Partial<Pick<EventConsumerSettings, 'batchHandler' | 'maxBatchSize' | 'batchLanes'>> = {},
+    batch: Partial<
+      Pick<EventConsumerSettings, 'batchHandler' | 'maxBatchSize' | 'batchLanes' | 'topics'>
+    > = {},
   ): Promise<void> {
     const consumer = new EventConsumer(
       kafka,
@@ -239,14 +241,24 @@ describe('EventConsumer', () => {
       single.push(event.id);
       return Promise.resolve();
     };
+    // A topic of its own, filled before the consumer starts: its first fetch holds exactly these
+    // twelve events, one batch. (Published while it runs, or behind other tests' events, they
+    // could arrive split over two batches, and a tenant fall back in one and commit in the next.)
+    const laneTopic = `test.messaging.lanes.${uniqueSuffix()}.events.v1`;
+    await ensureTopics(kafka, [laneTopic], 1);
+    await publishRaw(infra.kafkaBrokers, laneTopic, events);
     await withConsumer(
       groupId,
       handler,
       async () => {
-        await publishRaw(infra.kafkaBrokers, topic, events);
         await eventually(() => expect(new Set([...batches.flatMap((b) => b.ids), ...single]).size).toBe(11));
       },
-      { batchHandler, maxBatchSize: 12, batchLanes: { count: 3, keyOf: (e) => e.tenantId } },
+      {
+        batchHandler,
+        maxBatchSize: 12,
+        batchLanes: { count: 3, keyOf: (e) => e.tenantId },
+        topics: [laneTopic],
+      },
     );
     const applied = [...batches.flatMap((b) => b.ids), ...single];
     expect(applied).toHaveLength(11);
