@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
@@ -13,6 +13,8 @@ import {
   identitySecretSettings,
   SmtpStandIn,
   TwilioStandIn,
+  type TwilioRequest,
+  eventually,
   freePort,
   type ServiceName,
   type ServiceProcess,
@@ -57,6 +59,21 @@ export interface SliceOptions {
 }
 
 export type ScaledService = 'gateway' | 'factors' | 'audit';
+
+/** A customer with a password and an active SMS factor, of a tenant that always asks for MFA. */
+export interface SmsCustomer {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly factorId: string;
+  /** E.164, a UK mobile number of this run's own (+447911 8xxxxx): no other test's SMS counts. */
+  readonly phone: string;
+  /** The number's national digits after the area code (how it might leak into a log). */
+  readonly subscriber: string;
+  /** The code the enrolment's SMS carried. */
+  readonly enrolmentCode: string;
+  /** What the Twilio stand-in received for this number, oldest first. */
+  readonly sms: () => TwilioRequest[];
+}
 
 /**
  * identity + factors + risk + audit + gateway as separate processes (black box), each with its own
@@ -395,6 +412,64 @@ export class SliceStack {
     const response = await this.http('POST', '/v1/tenants', { name });
     if (response.status !== 201) throw new Error(`tenant creation failed: ${response.text}`);
     return response.json['tenant'].id as string;
+  }
+
+  /**
+   * Over HTTP: a tenant whose risk policy always asks for MFA and a customer of it with a phone,
+   * `password` and an SMS factor, activated with the code its SMS brought (delivery must run).
+   */
+  async smsCustomer(label: string, password: string): Promise<SmsCustomer> {
+    const expectStatus = <R extends { status: number; text: string }>(
+      response: R,
+      status: number,
+      what: string,
+    ): R => {
+      if (response.status !== status) throw new Error(`${what}: ${response.status} ${response.text}`);
+      return response;
+    };
+    const tenantId = await this.createTenant();
+    expectStatus(
+      await this.http('PUT', `/v1/tenants/${tenantId}/risk-policy`, { policy: { mfaMode: 'always' } }),
+      200,
+      'risk policy',
+    );
+    const subscriber = String(randomInt(800_000, 900_000));
+    const phone = `+447911${subscriber}`;
+    const created = expectStatus(
+      await this.http('POST', '/v1/users', {
+        tenantId,
+        externalId: `${label}-${randomUUID()}`,
+        phoneNumber: `+44 7911 ${subscriber}`,
+      }),
+      201,
+      'user',
+    );
+    const userId = created.json['user'].id as string;
+    expectStatus(
+      await this.http('PUT', `/v1/users/${userId}/password`, { tenantId, password }),
+      204,
+      'password',
+    );
+    const begun = expectStatus(
+      await this.http('POST', `/v1/users/${userId}/factors`, { tenantId, type: 'sms_otp' }),
+      201,
+      'SMS enrolment',
+    );
+    const sms = () => this.twilio.sentTo(phone);
+    const enrolmentCode = await eventually(() => {
+      if (sms().length !== 1) throw new Error(`${sms().length} SMS to ${phone}, expected the enrolment's`);
+      return (sms()[0].params['Body'] ?? '').slice(0, 6);
+    });
+    const activated = expectStatus(
+      await this.http('POST', `/v1/users/${userId}/enrollments/${begun.json['enrollmentId']}/activate`, {
+        tenantId,
+        proof: { code: enrolmentCode },
+      }),
+      200,
+      'SMS activation',
+    );
+    const factorId = activated.json['factor'].id as string;
+    return { tenantId, userId, factorId, phone, subscriber, enrolmentCode, sms };
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gatewayV1 } from '@portcullis/contracts';
@@ -121,37 +121,10 @@ describe('metrics: each service counts what happened, and nothing it must not ex
   it('counts an SMS sign-in in every service, exactly, and exposes no secret', async () => {
     // Setup over HTTP: a tenant that always asks for MFA, a user with a phone and a password, an
     // active SMS factor (its enrolment code comes through delivery too).
-    const tenantId = await stack.createTenant();
-    expect(
-      (await stack.http('PUT', `/v1/tenants/${tenantId}/risk-policy`, { policy: { mfaMode: 'always' } }))
-        .status,
-    ).toBe(200);
-    const subscriber = String(randomInt(800_000, 900_000));
-    const phone = `+447911${subscriber}`;
-    const created = await stack.http('POST', '/v1/users', {
-      tenantId,
-      externalId: `metrics-${randomUUID()}`,
-      phoneNumber: `+44 7911 ${subscriber}`,
-    });
-    expect(created.status).toBe(201);
-    const userId = created.json['user'].id as string;
-    expect(
-      (await stack.http('PUT', `/v1/users/${userId}/password`, { tenantId, password: PASSWORD })).status,
-    ).toBe(204);
-    const begun = await stack.http('POST', `/v1/users/${userId}/factors`, { tenantId, type: 'sms_otp' });
-    expect(begun.status).toBe(201);
-    const sms = () => stack.twilio.sentTo(phone);
-    const enrolmentCode = await eventually(() => {
-      expect(sms()).toHaveLength(1);
-      return sms()[0].params['Body'].slice(0, 6);
-    });
-    const activated = await stack.http(
-      'POST',
-      `/v1/users/${userId}/enrollments/${begun.json['enrollmentId']}/activate`,
-      { tenantId, proof: { code: enrolmentCode } },
+    const { tenantId, userId, factorId, subscriber, enrolmentCode, sms } = await stack.smsCustomer(
+      'metrics',
+      PASSWORD,
     );
-    expect(activated.status).toBe(200);
-    const factorId = activated.json['factor'].id as string;
     expect((await stack.http('GET', `/v1/no-such-route/${userId}`)).status).toBe(404);
 
     // The sign-in over the gateway's gRPC API: password, SMS challenge, a wrong code, the right one.

@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,40 +76,11 @@ describe('tracing: one SMS sign-in, one trace across gRPC and Kafka', () => {
   it('traces gateway → identity, risk, factors → Kafka → delivery → Twilio, with no code or number in any span', async () => {
     // Setup, outside the traced sign-in: a tenant that always asks for MFA, a user with a phone
     // and a password, and an active SMS factor (its code also comes through delivery).
-    const tenantId = await stack.createTenant();
-    const policy = await stack.http('PUT', `/v1/tenants/${tenantId}/risk-policy`, {
-      policy: { mfaMode: 'always' },
-    });
-    expect(policy.status).toBe(200);
-    // A number of this run's own (07911 8xxxxx is a valid UK mobile range): no other SMS counts.
-    const subscriber = String(randomInt(800_000, 900_000));
-    const phone = `+447911${subscriber}`;
-    const created = await stack.http('POST', '/v1/users', {
-      tenantId,
-      externalId: `traced-${randomUUID()}`,
-      phoneNumber: `+44 7911 ${subscriber}`,
-    });
-    expect(created.status).toBe(201);
-    const userId = created.json['user'].id as string;
-    const password = await stack.http('PUT', `/v1/users/${userId}/password`, {
-      tenantId,
-      password: PASSWORD,
-    });
-    expect(password.status).toBe(204);
-    const begun = await stack.http('POST', `/v1/users/${userId}/factors`, { tenantId, type: 'sms_otp' });
-    expect(begun.status).toBe(201);
-    const smsBodies = () => stack.twilio.sentTo(phone).map((r) => r.params['Body'] ?? '');
-    const enrolmentCode = await eventually(() => {
-      expect(smsBodies()).toHaveLength(1);
-      return smsBodies()[0].slice(0, 6);
-    });
-    const activated = await stack.http(
-      'POST',
-      `/v1/users/${userId}/enrollments/${begun.json['enrollmentId']}/activate`,
-      { tenantId, proof: { code: enrolmentCode } },
+    const { tenantId, userId, factorId, subscriber, enrolmentCode, sms } = await stack.smsCustomer(
+      'traced',
+      PASSWORD,
     );
-    expect(activated.status).toBe(200);
-    const factorId = activated.json['factor'].id as string;
+    const smsBodies = () => sms().map((r) => r.params['Body'] ?? '');
 
     // The sign-in, in the caller's span: start → SMS challenge → code from the phone → verify.
     const traceId = randomBytes(16).toString('hex');
