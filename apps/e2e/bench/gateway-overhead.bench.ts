@@ -352,7 +352,7 @@ async function main(): Promise<void> {
       }),
     });
 
-    const routes: {
+    interface Route {
       route: string;
       calls: string;
       count: number;
@@ -360,47 +360,30 @@ async function main(): Promise<void> {
       load: (count: number) => Promise<(i: number) => HttpRequest>;
       /** Both fronts answer alike. */
       check: () => Promise<void>;
-    }[] = [
-      {
-        route: 'GET /v1/users/{id}',
-        calls: 'identity GetUser',
-        count: READS,
-        load: () =>
-          Promise.resolve((i) => ({
-            method: 'GET',
-            path: `/v1/users/${readers[i % readers.length].userId}?tenantId=${tenantId}`,
-          })),
-        check: async () => {
-          const request = {
-            method: 'GET',
-            path: `/v1/users/${readers[0].userId}?tenantId=${tenantId}`,
-          } as const;
-          deepStrictEqual(
-            await answer(bareUrl, request, headers),
-            await answer(stack.httpUrl, request, headers),
-          );
-        },
+    }
+    // A read of one of the readers, spread over all of them; both fronts must answer it alike.
+    const read = (route: string, calls: string, pathOf: (userId: string) => string): Route => ({
+      route,
+      calls,
+      count: READS,
+      load: () =>
+        Promise.resolve((i) => ({ method: 'GET', path: pathOf(readers[i % readers.length].userId) })),
+      check: async () => {
+        const request = { method: 'GET', path: pathOf(readers[0].userId) } as const;
+        deepStrictEqual(
+          await answer(bareUrl, request, headers),
+          await answer(stack.httpUrl, request, headers),
+        );
       },
-      {
-        route: 'GET /v1/users/{id}/factors',
-        calls: 'factors ListFactors',
-        count: READS,
-        load: () =>
-          Promise.resolve((i) => ({
-            method: 'GET',
-            path: `/v1/users/${readers[i % readers.length].userId}/factors?tenantId=${tenantId}`,
-          })),
-        check: async () => {
-          const request = {
-            method: 'GET',
-            path: `/v1/users/${readers[0].userId}/factors?tenantId=${tenantId}`,
-          } as const;
-          deepStrictEqual(
-            await answer(bareUrl, request, headers),
-            await answer(stack.httpUrl, request, headers),
-          );
-        },
-      },
+    });
+
+    const routes: Route[] = [
+      read('GET /v1/users/{id}', 'identity GetUser', (id) => `/v1/users/${id}?tenantId=${tenantId}`),
+      read(
+        'GET /v1/users/{id}/factors',
+        'factors ListFactors',
+        (id) => `/v1/users/${id}/factors?tenantId=${tenantId}`,
+      ),
       {
         route: 'POST /v1/challenges/{id}/verify',
         calls: 'factors + identity',
